@@ -1,0 +1,119 @@
+"""flopscope benchmarks: per-call overhead of the metered runtime, and import time.
+
+Each row times the same operation on the same inputs with plain NumPy and with
+flopscope inside a BudgetContext, in back-to-back pairs whose order alternates,
+so that both see the same machine state. The table reports median call times
+and the median of the paired differences (the overhead).
+
+Targets: at most 3 us added per call, and at most 50 ms added to import time.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import subprocess
+import sys
+import time
+
+import numpy as np
+
+import flopscope as flops
+import flopscope.numpy as fnp
+
+CALL_TARGET_US = 3.0
+IMPORT_TARGET_MS = 50.0
+
+
+def _cases():
+    a, b = np.ones(10), np.ones(10)
+    fa, fb = fnp.asarray(a), fnp.asarray(b)
+    E = np.random.default_rng(0).standard_normal((256, 256))
+    M = np.random.default_rng(1).standard_normal((256, 256))
+    v = np.random.default_rng(2).standard_normal(256)
+    fM, fv = fnp.asarray(M), fnp.asarray(v)
+    big = np.ones(10**6)
+    return [
+        ("add, 10 elements", lambda: np.add(a, b), lambda: fnp.add(a, b), 40000),
+        ("a + b, 10 elements", lambda: a + b, lambda: fa + fb, 40000),
+        ("exp, 256x256", lambda: np.exp(E), lambda: fnp.exp(E), 6000),
+        ("einsum('ij,j->i'), 256", lambda: np.einsum("ij,j->i", M, v), lambda: fnp.einsum("ij,j->i", M, v), 10000),
+        ("A @ x, 256", lambda: M @ v, lambda: fM @ fv, 20000),
+        ("sum, 10^6 elements", lambda: np.sum(big), lambda: fnp.sum(big), 3000),
+    ]
+
+
+def _paired_us(plain, metered, pairs: int) -> tuple[float, float, float]:
+    """Median per-call times and the median paired difference, in microseconds.
+
+    Each pair times one plain call and one metered call back to back, the order
+    alternating from pair to pair, so that both see the same cache and clock
+    state; the median of thousands of paired differences is stable even for
+    memory-bound calls whose own time varies by several microseconds.
+    """
+    pc = time.perf_counter
+    t_plain, t_metered, diffs = [], [], []
+    for i in range(pairs):
+        if i % 2:
+            a = pc(); plain(); b = pc(); metered(); c = pc()  # noqa: E702
+            dp, dm = b - a, c - b
+        else:
+            a = pc(); metered(); b = pc(); plain(); c = pc()  # noqa: E702
+            dm, dp = b - a, c - b
+        t_plain.append(dp)
+        t_metered.append(dm)
+        diffs.append(dm - dp)
+    med = statistics.median
+    return med(t_plain) * 1e6, med(t_metered) * 1e6, med(diffs) * 1e6
+
+
+def bench_calls(scale: float) -> list[tuple]:
+    rows = []
+    with flops.BudgetContext(flop_budget=10**18):
+        for name, plain, metered, number in _cases():
+            for _ in range(10):  # warm up caches and the cost cache
+                plain(), metered()
+            pairs = max(200, int(number * scale))
+            rows.append((name, *_paired_us(plain, metered, pairs)))
+    return rows
+
+
+def _import_seconds(module: str) -> float:
+    code = f"import time; t = time.perf_counter(); import {module}; print(time.perf_counter() - t)"
+    out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True, env=_ENV).stdout
+    return float(out)
+
+
+# Imports are timed as an installed package runs them: with bytecode caches
+# (some shells export PYTHONDONTWRITEBYTECODE, which would time compilation).
+_ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+
+
+def bench_import(rounds: int) -> tuple[float, float]:
+    _import_seconds("flopscope.numpy")  # writes the bytecode caches once
+    numpy_s = [_import_seconds("numpy") for _ in range(rounds)]
+    flopscope_s = [_import_seconds("flopscope.numpy") for _ in range(rounds)]
+    return statistics.median(numpy_s) * 1e3, statistics.median(flopscope_s) * 1e3
+
+
+def main() -> int:
+    scale = float(sys.argv[1]) if len(sys.argv) > 1 else 1.0
+    print("flopscope runtime overhead per call (medians over paired, alternating calls)\n")
+    header = f"{'operation':<26}{'numpy us':>11}{'flopscope us':>14}{'overhead us':>13}  target <= {CALL_TARGET_US:g} us"
+    print(header)
+    print("-" * len(header))
+    worst = 0.0
+    for name, t_np, t_fs, diff in bench_calls(scale):
+        worst = max(worst, diff)
+        verdict = "ok" if diff <= CALL_TARGET_US else "OVER"
+        print(f"{name:<26}{t_np:>11.2f}{t_fs:>14.2f}{diff:>13.2f}  {verdict}")
+    np_ms, fs_ms = bench_import(7)
+    print()
+    print(f"import numpy               {np_ms:8.1f} ms")
+    print(f"import flopscope.numpy     {fs_ms:8.1f} ms   (+{fs_ms - np_ms:.1f} ms, target <= {IMPORT_TARGET_MS:g} ms)")
+    print(f"\nworst per-call overhead: {worst:.2f} us")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,126 @@
+"""The SymPy side of the dimension helpers (imported lazily, never by the runtime).
+
+It defines the integer functions the cost formulas use (``clog2``, ``floor_log2``,
+``popcount``) as SymPy functions that evaluate exactly on integer arguments and
+print as themselves, so a formula string such as ``5*n*clog2(n)`` reads like the
+cost model and parses back with :func:`parse_formula`.
+
+Comparisons between symbolic dimensions (does ``n`` broadcast against ``m``?)
+cannot always be decided from the expressions alone. They go to a decision hook
+that the analyzer installs (it knows the symbols' values); without one, an
+undecidable comparison raises :class:`~flopscope.costs.dims.UndecidableDimension`.
+"""
+
+from __future__ import annotations
+
+import sympy
+from sympy import Max, Min  # noqa: F401  (re-exported for dims.py)
+
+from flopscope.costs.dims import DECIDER, UndecidableDimension
+
+
+class clog2(sympy.Function):
+    """ceil(log2(n)), with clog2(0) = clog2(1) = 0."""
+
+    is_integer = True
+    is_nonnegative = True
+
+    @classmethod
+    def eval(cls, n):
+        if n.is_Integer:
+            v = int(n)
+            return sympy.Integer((v - 1).bit_length() if v > 1 else 0)
+        return None
+
+
+class floor_log2(sympy.Function):
+    """floor(log2(n)) for n >= 1."""
+
+    is_integer = True
+    is_nonnegative = True
+
+    @classmethod
+    def eval(cls, n):
+        if n.is_Integer and int(n) >= 1:
+            return sympy.Integer(int(n).bit_length() - 1)
+        return None
+
+
+class popcount(sympy.Function):
+    """Number of one bits of n >= 0."""
+
+    is_integer = True
+    is_nonnegative = True
+
+    @classmethod
+    def eval(cls, n):
+        if n.is_Integer and int(n) >= 0:
+            return sympy.Integer(bin(int(n)).count("1"))
+        return None
+
+
+FUNCTIONS = {"clog2": clog2, "floor_log2": floor_log2, "popcount": popcount}
+
+
+def size_symbol(name: str) -> sympy.Symbol:
+    """The symbol for a size: a positive integer."""
+    return sympy.Symbol(name, integer=True, positive=True)
+
+
+def index_symbol(name: str) -> sympy.Symbol:
+    """The symbol for a loop index: a non-negative integer."""
+    return sympy.Symbol(name, integer=True, nonnegative=True)
+
+
+def parse_formula(text: str, symbols: dict[str, sympy.Symbol] | None = None):
+    """Parse a formula string printed by flopscope back into SymPy."""
+    local = dict(FUNCTIONS)
+    if symbols:
+        local.update(symbols)
+    return sympy.sympify(text, locals=local)
+
+
+def floordiv(a, b):
+    return sympy.floor(sympy.sympify(a) / b)
+
+
+def ceildiv(a, b):
+    return sympy.ceiling(sympy.sympify(a) / b)
+
+
+def _decide(relation) -> bool:
+    if relation is sympy.true:
+        return True
+    if relation is sympy.false:
+        return False
+    hook = DECIDER.get()
+    if hook is None:
+        raise UndecidableDimension(f"cannot decide {relation} without values for its symbols")
+    return bool(hook(relation))
+
+
+def decide_eq(a, b) -> bool:
+    a, b = sympy.sympify(a), sympy.sympify(b)
+    diff = sympy.expand(a - b)
+    if diff == 0:
+        return True
+    if diff.is_number:
+        return False
+    if diff.is_positive or diff.is_negative:
+        return False
+    if DECIDER.get() is None and (a == 1 or b == 1):
+        # Without values, a symbolic size is taken in general position: not 1,
+        # so it never broadcasts. With values, the analyzer's hook decides.
+        return False
+    return _decide(sympy.Eq(a, b))
+
+
+def decide_lt(a, b) -> bool:
+    diff = sympy.expand(sympy.sympify(b) - sympy.sympify(a))
+    if diff.is_number:
+        return bool(diff > 0)
+    if diff.is_positive:
+        return True
+    if diff.is_nonpositive:
+        return False
+    return _decide(sympy.Lt(a, b))

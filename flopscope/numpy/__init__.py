@@ -1,0 +1,48 @@
+"""``import flopscope.numpy as fnp``: NumPy, metered.
+
+Every function here is generated from the cost table (``flopscope.costs``):
+it takes NumPy's arguments, returns NumPy's result as a metered array, and
+charges the op's cost to the active budget before it runs. Names that NumPy
+has and flopscope does not meter raise UnsupportedOperationError on access.
+"""
+
+from __future__ import annotations
+
+import numpy as _np
+
+from flopscope.numpy import _build
+from flopscope.runtime.array import FlopscopeArray
+from flopscope.runtime.context import namespace
+
+globals().update(_build.build(""))
+_build.install_operators()
+
+# Constants, dtypes and types: plain NumPy objects, free.
+for _name in (
+    "pi e inf nan newaxis euler_gamma ndarray dtype generic number integer signedinteger unsignedinteger "
+    "floating complexfloating inexact bool_ bool int8 int16 int32 int64 uint8 uint16 uint32 uint64 intp uintp "
+    "float16 float32 float64 longdouble complex64 complex128 clongdouble str_ bytes_ object_ finfo iinfo "
+    "result_type promote_types can_cast issubdtype isdtype isscalar iscomplexobj isrealobj"
+).split():
+    if hasattr(_np, _name):
+        globals()[_name] = getattr(_np, _name)
+
+_SUBMODULES = ("linalg", "fft", "random")
+_getattr = _build.module_getattr("", _np)
+
+
+def __getattr__(name: str):
+    # The submodules load on first use, so that importing flopscope does not
+    # import numpy.random and numpy.fft.
+    if name in _SUBMODULES:
+        import importlib
+
+        return importlib.import_module(f"flopscope.numpy.{name}")
+    return _getattr(name)
+
+
+def __dir__():
+    return sorted(set(globals()) | set(_SUBMODULES))
+
+
+del _name

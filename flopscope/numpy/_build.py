@@ -1,0 +1,130 @@
+"""Builds the metered ``flopscope.numpy`` namespace from the cost table.
+
+One loop over ``costs.OPS``: each op becomes a function that prices the call
+with the op's rules and runs NumPy's own implementation. The family of the op
+picks the calling convention (ufunc, reduction, einsum, free, generic); no op is
+written by hand here.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable
+
+import numpy as np
+
+from flopscope.costs import OPS
+from flopscope.costs.registry import OpSpec
+from flopscope.runtime import array as _array
+from flopscope.runtime import dispatch
+from flopscope.runtime.errors import UnsupportedOperationError
+
+NUMPY_MODULES = ("linalg", "fft", "random")
+
+# Categories whose 0-d results stay 0-d arrays (NumPy returns arrays there);
+# every other counted op returns a NumPy scalar for a 0-d result, as ufuncs do.
+KEEP_0D = {"creation"}
+
+
+def numpy_callable(name: str) -> Any:
+    """NumPy's implementation of a table op (None if this NumPy lacks it)."""
+    module, _, attr = name.rpartition(".")
+    owner = getattr(np, module) if module in NUMPY_MODULES else np
+    return getattr(owner, attr, None)
+
+
+def _doc(spec: OpSpec) -> str:
+    return (
+        f"Metered numpy.{spec.name}: same arguments and result as NumPy.\n\n"
+        f"Cost (COST_MODEL v1): {spec.formula}. Category: {spec.category}."
+    )
+
+
+def _make_ufunc(name: str, spec: OpSpec, uf: np.ufunc) -> tuple[Callable, dispatch.UfuncHandler]:
+    h = dispatch.UfuncHandler(name, spec, uf)
+    f = dispatch.make_unary(h) if uf.nin == 1 else dispatch.make_binary(h)
+    method = dispatch.call_ufunc_method
+    f.reduce = lambda *a, **k: method(h, "reduce", a, k)  # type: ignore[attr-defined]
+    f.accumulate = lambda *a, **k: method(h, "accumulate", a, k)  # type: ignore[attr-defined]
+    f.outer = lambda *a, **k: method(h, "outer", a, k)  # type: ignore[attr-defined]
+    for attr in ("nin", "nout", "nargs", "identity", "ntypes", "types", "signature"):
+        setattr(f, attr, getattr(uf, attr))
+    f.ufunc = uf  # type: ignore[attr-defined]
+    return f, h
+
+
+def _make_op(name: str, spec: OpSpec, fn: Callable) -> Callable:
+    if spec.category == "free":
+        call_free = dispatch.call_free
+
+        def f(*args, **kwargs):
+            return call_free(fn, args, kwargs)
+
+        return f
+    if spec.category == "einsum":
+        call_einsum = dispatch.call_einsum
+
+        def f(*operands, **kwargs):
+            return call_einsum(operands, kwargs)
+
+        return f
+    h = dispatch.OpHandler(name, spec, fn, scalarize=spec.category not in KEEP_0D)
+    if spec.category == "reduction":
+        return dispatch.make_reduction(h)
+    call_op = dispatch.call_op
+
+    def f(*args, **kwargs):
+        return call_op(h, args, kwargs)
+
+    return f
+
+
+def build(prefix: str) -> dict[str, Any]:
+    """The metered callables for table ops under ``prefix`` ("" for top level, "linalg", ...)."""
+    out: dict[str, Any] = {}
+    for spec in OPS:
+        module, _, attr = spec.name.rpartition(".")
+        if module != prefix:
+            continue
+        fn = numpy_callable(spec.name)
+        if fn is None:  # not in this NumPy version
+            continue
+        if isinstance(fn, np.ufunc):
+            f, h = _make_ufunc(spec.name, spec, fn)
+            if fn.__name__ == attr or fn not in _array.UFUNCS:
+                _array.UFUNCS[fn] = h
+        else:
+            f = _make_op(spec.name, spec, fn)
+            _array.FUNCTIONS.setdefault(fn, f)
+        f.__name__ = attr
+        f.__qualname__ = attr
+        f.__module__ = "flopscope.numpy" + (f".{prefix}" if prefix else "")
+        f.__doc__ = _doc(spec)
+        f.spec = spec  # type: ignore[attr-defined]
+        out[attr] = f
+        if not prefix:
+            _array.FUNCTIONS_BY_NAME[attr] = f
+    return out
+
+
+def install_operators() -> None:
+    _array.install_operators()
+
+
+def not_supported(module: str, name: str) -> UnsupportedOperationError:
+    full = f"numpy.{module + '.' if module else ''}{name}"
+    return UnsupportedOperationError(
+        f"flopscope.{full} is not supported by flopscope yet: it has no cost rule, so it is refused "
+        f"rather than run unmetered (see docs/cost-reference.md for what is metered)"
+    )
+
+
+def module_getattr(module: str, available: Any) -> Callable[[str], Any]:
+    def __getattr__(name: str) -> Any:
+        if not name.startswith("__") and hasattr(available, name):
+            raise not_supported(module, name)
+        raise AttributeError(f"module 'flopscope.numpy{'.' + module if module else ''}' has no attribute {name!r}")
+
+    return __getattr__
+
+
+dispatch.register_internal(__file__)

@@ -1,0 +1,1 @@
+"""The metered runtime: ledgers and contexts, the dispatch hot path, summaries."""

@@ -1,0 +1,217 @@
+"""The metered array: an ndarray subclass whose arithmetic is charged.
+
+Arrays returned by flopscope are ``FlopscopeArray`` views (no copies). They
+behave as ndarrays, and:
+
+* operators (``+``, ``@``, ``-x``, ``**``, comparisons, ``abs``) and NumPy ufuncs
+  called on them reach ``__array_ufunc__`` and are charged like the ``fnp`` call;
+* NumPy functions called on them (``np.sum(A)``) reach ``__array_function__``
+  and go to the matching ``fnp`` function; one flopscope does not meter raises;
+* methods that compute (``.sum()``, ``.mean(axis=0)``, ``.dot()``, ...) are
+  overridden here to charge; views (``.T``, ``.reshape``, indexing) are free;
+* methods for ops that are not metered yet raise UnsupportedOperationError.
+
+``ndarray`` lists every public method, and a test checks each is classified.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from flopscope.runtime import dispatch
+from flopscope.runtime.errors import UnsupportedOperationError
+
+_nd = np.ndarray
+_view = np.ndarray.view
+
+# Filled by flopscope.numpy: ufunc object -> UfuncHandler, numpy function -> fnp callable,
+# method name -> fnp callable.
+UFUNCS: dict = {}
+FUNCTIONS: dict = {}
+FREE_FUNCTIONS: set = set()
+
+# ndarray methods, classified. Metered methods are defined on the class below.
+METERED_METHODS = (
+    "all any argmax argmin clip conj conjugate cumprod cumsum dot max mean min prod round std sum trace var"
+).split()
+FREE_METHODS = (
+    "T mT astype base byteswap copy ctypes data device dtype fill flags flat flatten getfield imag item "
+    "itemsize nbytes ndim ravel real reshape resize setfield setflags shape size squeeze strides swapaxes "
+    "to_device tobytes tolist transpose view"
+).split()
+UNSUPPORTED_METHODS = (
+    "argpartition argsort choose compress diagonal dump dumps nonzero partition put repeat searchsorted sort "
+    "take tofile"
+).split()
+
+
+def _unsupported_method(name: str):
+    def method(self, *args: Any, **kwargs: Any) -> Any:
+        raise UnsupportedOperationError(
+            f"FlopscopeArray.{name}() is not metered by flopscope yet, so it is refused rather than run for free"
+        )
+
+    method.__name__ = name
+    return method
+
+
+def _method(name: str, op: str | None = None):
+    """A method that forwards to the fnp function ``op`` with self first."""
+    op = op or name
+
+    def method(self, *args: Any, **kwargs: Any) -> Any:
+        return FUNCTIONS_BY_NAME[op](self, *args, **kwargs)
+
+    method.__name__ = name
+    return method
+
+
+FUNCTIONS_BY_NAME: dict = {}
+
+
+class FlopscopeArray(np.ndarray):
+    """An ndarray whose computations are charged to the active FLOP budget."""
+
+    __slots__ = ()
+
+    def __array_ufunc__(self, ufunc: np.ufunc, method: str, *inputs: Any, **kwargs: Any) -> Any:
+        h = UFUNCS.get(ufunc)
+        if h is None:
+            raise UnsupportedOperationError(
+                f"numpy.{ufunc.__name__} is not metered by flopscope yet, so it is refused on a flopscope array"
+            )
+        if method == "__call__":
+            return h.call(*inputs, **kwargs)
+        return dispatch.call_ufunc_method(h, method, inputs, kwargs)
+
+    def __array_function__(self, func: Any, types: Any, args: tuple, kwargs: dict) -> Any:
+        impl = FUNCTIONS.get(func)
+        if impl is not None:
+            return impl(*args, **kwargs)
+        if func in FREE_FUNCTIONS:
+            return dispatch.call_free(func, args, kwargs)
+        name = getattr(func, "__module__", "numpy") + "." + getattr(func, "__name__", repr(func))
+        raise UnsupportedOperationError(
+            f"{name.replace('numpy._core.', 'numpy.')} is not metered by flopscope yet, "
+            "so it is refused on a flopscope array rather than run for free"
+        )
+
+    # Python's ** takes NumPy fast paths (square, sqrt, reciprocal); charge it as power.
+    def __pow__(self, other: Any, mod: Any = None) -> Any:
+        if mod is not None:
+            return NotImplemented
+        return FUNCTIONS_BY_NAME["power"](self, other)
+
+    def __rpow__(self, other: Any) -> Any:
+        return FUNCTIONS_BY_NAME["power"](other, self)
+
+    def __ipow__(self, other: Any) -> Any:
+        return FUNCTIONS_BY_NAME["power"](self, other, out=self)
+
+    def __contains__(self, value: Any) -> bool:
+        # ``value in A`` is (A == value).any(): both steps are charged.
+        return bool(FUNCTIONS_BY_NAME["any"](FUNCTIONS_BY_NAME["equal"](self, value)))
+
+    def __repr__(self) -> str:
+        return repr(_view(self, _nd))
+
+    def __str__(self) -> str:
+        return str(_view(self, _nd))
+
+    def __reduce__(self):
+        # Pickle as a plain ndarray restored into a metered one.
+        return (_restore, (_view(self, _nd).copy(),))
+
+    all = _method("all")
+    any = _method("any")
+    argmax = _method("argmax")
+    argmin = _method("argmin")
+    clip = _method("clip")
+    conj = _method("conj", "conjugate")
+    conjugate = _method("conjugate")
+    cumprod = _method("cumprod")
+    cumsum = _method("cumsum")
+    dot = _method("dot")
+    max = _method("max")
+    mean = _method("mean")
+    min = _method("min")
+    prod = _method("prod")
+    round = _method("round")
+    std = _method("std")
+    sum = _method("sum")
+    trace = _method("trace")
+    var = _method("var")
+
+    for _name in UNSUPPORTED_METHODS:
+        locals()[_name] = _unsupported_method(_name)
+    del _name
+
+
+# Python operators that map to a ufunc. They are installed as plain methods
+# (by install_operators, once the handlers exist) so that ``a + b`` skips
+# NumPy's override protocol; anything unusual on the other side falls back to
+# ndarray's own operator, which still reaches __array_ufunc__ and is charged.
+BINARY_OPERATORS = {
+    "add": np.add, "sub": np.subtract, "mul": np.multiply, "truediv": np.divide,
+    "floordiv": np.floor_divide, "mod": np.remainder, "matmul": np.matmul, "and": np.bitwise_and,
+    "or": np.bitwise_or, "xor": np.bitwise_xor, "lshift": np.left_shift, "rshift": np.right_shift,
+    "divmod": np.divmod,
+}
+COMPARISONS = {"lt": np.less, "le": np.less_equal, "gt": np.greater, "ge": np.greater_equal}
+UNARY_OPERATORS = {"neg": np.negative, "pos": np.positive, "abs": np.absolute, "invert": np.invert}
+
+
+def install_operators() -> None:
+    fast = (FlopscopeArray, _nd, int, float, complex, bool)
+    generic = np.generic
+
+    def binary(dunder: str, h: Any, reflected: bool):
+        fallback = getattr(_nd, dunder)
+        call = h.call
+
+        if reflected:
+            def op(self, other):
+                if type(other) in fast or isinstance(other, generic):
+                    return call(other, self)
+                return fallback(self, other)
+        else:
+            def op(self, other):
+                if type(other) in fast or isinstance(other, generic):
+                    return call(self, other)
+                return fallback(self, other)
+
+        op.__name__ = dunder
+        return op
+
+    for name, uf in BINARY_OPERATORS.items():
+        h = UFUNCS[uf]
+        setattr(FlopscopeArray, f"__{name}__", binary(f"__{name}__", h, False))
+        setattr(FlopscopeArray, f"__r{name}__", binary(f"__r{name}__", h, True))
+    reflected = {"lt": "gt", "le": "ge", "gt": "lt", "ge": "le"}
+    for name, uf in COMPARISONS.items():
+        setattr(FlopscopeArray, f"__{name}__", binary(f"__{name}__", UFUNCS[uf], False))
+    for name, uf in UNARY_OPERATORS.items():
+        call = UFUNCS[uf].call
+
+        def op(self, call=call):
+            return call(self)
+
+        op.__name__ = f"__{name}__"
+        setattr(FlopscopeArray, f"__{name}__", op)
+
+
+def _restore(plain: np.ndarray) -> FlopscopeArray:
+    return _view(plain, FlopscopeArray)
+
+
+def metered(x: Any) -> FlopscopeArray:
+    """A metered view of ``x`` (free: no data is touched)."""
+    if type(x) is FlopscopeArray:
+        return x
+    return _view(np.asarray(x), FlopscopeArray)
+
+
+dispatch.FA = FlopscopeArray
+dispatch.register_internal(__file__)

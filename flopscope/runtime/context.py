@@ -1,0 +1,298 @@
+"""BudgetContext, the ``@budget`` decorator, namespaces and the session view."""
+
+from __future__ import annotations
+
+import functools
+import math
+import threading
+import time
+from dataclasses import dataclass
+from typing import Any, Callable
+
+from flopscope.runtime import summary as _summary
+from flopscope.runtime.errors import BudgetContextError
+from flopscope.runtime.ledger import ACTIVE, INF, SESSION, Ledger, current_frame, entries
+
+
+@dataclass(frozen=True)
+class OpRecord:
+    """One entry of a context's op log.
+
+    Calls of the same op at the same call site, in the same namespace, on the same
+    input shapes and at the same cost are counted in one record (``calls``).
+    """
+
+    op: str
+    namespace: str | None
+    shapes: tuple
+    cost: int  # FLOPs of one call
+    calls: int
+    flops: int  # cost * calls
+    file: str
+    line: int
+    backend_time_s: float
+    overhead_time_s: float
+
+    @property
+    def site(self) -> str:
+        return f"{self.file}:{self.line}"
+
+
+def _check_budget(flop_budget: Any) -> int | float:
+    if isinstance(flop_budget, bool) or not isinstance(flop_budget, (int, float)):
+        try:
+            import numpy as np
+
+            if isinstance(flop_budget, (np.integer, np.floating)):
+                flop_budget = flop_budget.item()
+            else:
+                raise TypeError
+        except TypeError:
+            raise ValueError(f"flop_budget must be a positive finite number, got {flop_budget!r}") from None
+    if isinstance(flop_budget, float) and not math.isfinite(flop_budget) or flop_budget <= 0:
+        raise ValueError(f"flop_budget must be a positive finite number, got {flop_budget!r}")
+    return flop_budget
+
+
+def _check_namespace(namespace: Any, what: str) -> str:
+    if not isinstance(namespace, str) or not namespace or namespace.strip(".") != namespace or ".." in namespace:
+        raise ValueError(f"{what} must be a non-empty string without leading, trailing or doubled dots, got {namespace!r}")
+    return namespace
+
+
+def _check_wall(limit: Any) -> float | None:
+    if limit is None:
+        return None
+    if isinstance(limit, bool) or not isinstance(limit, (int, float)) or not math.isfinite(limit) or limit <= 0:
+        raise ValueError(f"wall_time_limit_s must be a positive finite number of seconds or None, got {limit!r}")
+    return float(limit)
+
+
+class BudgetContext:
+    """A FLOP budget (and optional wall-clock limit) for the code inside ``with``.
+
+    Every counted operation inside the block is charged to this context; one
+    that would exceed ``flop_budget`` raises :class:`BudgetExhaustedError`
+    before it runs. ``namespace`` is the root of the dotted names that
+    ``flops.namespace(...)`` scopes extend; it is attribution only.
+    """
+
+    __slots__ = ("_ledger", "_tokens", "_frozen")
+
+    def __init__(self, flop_budget: int | float, namespace: str | None = None, wall_time_limit_s: float | None = None):
+        budget = _check_budget(flop_budget)
+        if namespace is not None:
+            _check_namespace(namespace, "namespace")
+        wall = _check_wall(wall_time_limit_s)
+        object.__setattr__(self, "_ledger", Ledger(budget, namespace, wall, explicit=True))
+        object.__setattr__(self, "_tokens", [])
+        object.__setattr__(self, "_frozen", True)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError(f"BudgetContext is read-only: cannot set {name!r}")
+
+    def __delattr__(self, name: str) -> None:
+        raise AttributeError(f"BudgetContext is read-only: cannot delete {name!r}")
+
+    # ------------------------------------------------------------------ entering
+
+    def __enter__(self) -> "BudgetContext":
+        ledger = self._ledger
+        me = threading.get_ident()
+        frame = ACTIVE.get()
+        if frame is not None and frame[0] is not None:
+            if frame[0] is not ledger:
+                raise BudgetContextError(
+                    "a BudgetContext is already active here; BudgetContexts do not nest "
+                    "(use flops.namespace(...) to attribute a phase inside one budget)"
+                )
+        if ledger.depth and ledger.owner != me:
+            raise BudgetContextError("this BudgetContext is already active in another thread")
+        if ledger.depth == 0:
+            now = time.perf_counter()
+            ledger.entered_at = now
+            ledger.owner = me
+            if ledger.wall_limit is not None:
+                ledger.deadline = now + (ledger.wall_limit - ledger.elapsed)
+            SESSION.register(ledger)
+        ledger.depth += 1
+        self._tokens.append(ACTIVE.set((ledger, ledger.namespace or "")))
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        ledger = self._ledger
+        ACTIVE.reset(self._tokens.pop())
+        ledger.depth -= 1
+        if ledger.depth == 0:
+            ledger.elapsed += time.perf_counter() - ledger.entered_at
+            ledger.entered_at = None
+            ledger.owner = None
+            ledger.deadline = INF
+
+    # ------------------------------------------------------------------ state
+
+    @property
+    def flop_budget(self) -> int | float:
+        return self._ledger.budget
+
+    @property
+    def flops_used(self) -> int:
+        return self._ledger.used
+
+    @property
+    def flops_remaining(self) -> int | float:
+        return self._ledger.budget - self._ledger.used
+
+    @property
+    def namespace(self) -> str | None:
+        return self._ledger.namespace
+
+    @property
+    def wall_time_limit_s(self) -> float | None:
+        return self._ledger.wall_limit
+
+    @property
+    def active(self) -> bool:
+        return self._ledger.depth > 0
+
+    @property
+    def op_log(self) -> tuple[OpRecord, ...]:
+        return op_records(self._ledger)
+
+    @property
+    def wall_time_s(self) -> float:
+        return self._ledger.wall_time()
+
+    @property
+    def flopscope_backend_time_s(self) -> float:
+        return sum(rec[1] for rec in list(self._ledger.log.values()))
+
+    @property
+    def flopscope_overhead_time_s(self) -> float:
+        return sum(rec[2] for rec in list(self._ledger.log.values()))
+
+    @property
+    def residual_wall_time_s(self) -> float:
+        return self.summary_dict()["residual_wall_time_s"]
+
+    def summary_dict(self, by_namespace: bool = False) -> dict:
+        return _summary.build([self._ledger], self._ledger.namespace, by_namespace, session=False)
+
+    def summary(self, by_namespace: bool = False) -> str:
+        return _summary.render(self.summary_dict(by_namespace=True), by_namespace)
+
+    def __repr__(self) -> str:
+        ns = f", namespace={self.namespace!r}" if self.namespace else ""
+        return f"BudgetContext(flop_budget={self.flop_budget:,}{ns}, flops_used={self.flops_used:,})"
+
+
+def op_records(ledger: Ledger) -> tuple[OpRecord, ...]:
+    merged: dict[tuple, list] = {}
+    for op, ns, file, line, shapes, cost, calls, backend, overhead in entries(ledger):
+        # Two instructions on one line (a + b + c) are one record per op and shapes.
+        key = (op, ns, file, line, shapes, cost)
+        rec = merged.get(key)
+        if rec is None:
+            merged[key] = [calls, backend, overhead]
+        else:
+            rec[0] += calls
+            rec[1] += backend
+            rec[2] += overhead
+    return tuple(
+        OpRecord(op, ns or None, shapes, cost, calls, cost * calls, file, line, backend, overhead)
+        for (op, ns, file, line, shapes, cost), (calls, backend, overhead) in merged.items()
+    )
+
+
+_CO_COROUTINE = 0x80  # inspect.CO_COROUTINE, without importing inspect
+
+
+def budget(flop_budget: int | float, namespace: str | None = None, wall_time_limit_s: float | None = None) -> Callable:
+    """Decorator: run every call of the function inside one shared BudgetContext.
+
+    Calls accumulate on the same budget and op log; the context is available as
+    ``fn.budget_context``.
+    """
+    ctx = BudgetContext(flop_budget, namespace=namespace, wall_time_limit_s=wall_time_limit_s)
+
+    def decorate(fn: Callable) -> Callable:
+        if not callable(fn):
+            raise TypeError(f"@flops.budget(...) decorates a function, not {type(fn).__name__}")
+        if getattr(getattr(fn, "__code__", None), "co_flags", 0) & _CO_COROUTINE:
+
+            @functools.wraps(fn)
+            async def async_wrapper(*args: Any, **kwargs: Any) -> Any:
+                with ctx:
+                    return await fn(*args, **kwargs)
+
+            async_wrapper.budget_context = ctx  # type: ignore[attr-defined]
+            return async_wrapper
+
+        @functools.wraps(fn)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            with ctx:
+                return fn(*args, **kwargs)
+
+        wrapper.budget_context = ctx  # type: ignore[attr-defined]
+        return wrapper
+
+    return decorate
+
+
+class namespace:
+    """``with flops.namespace("phase"):`` attributes the ops inside to a dotted sub-namespace.
+
+    Namespaces are labels only: they do not create budgets or split the limit.
+    """
+
+    __slots__ = ("name", "_token")
+
+    def __init__(self, name: str) -> None:
+        self.name = _check_namespace(name, "namespace name")
+        self._token = None
+
+    def __enter__(self) -> "namespace":
+        frame = ACTIVE.get()
+        ledger, ns = (None, "") if frame is None else frame
+        self._token = ACTIVE.set((ledger, f"{ns}.{self.name}" if ns else self.name))
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        ACTIVE.reset(self._token)
+        self._token = None
+
+    def __call__(self, fn: Callable) -> Callable:
+        name = self.name
+
+        @functools.wraps(fn)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            with namespace(name):
+                return fn(*args, **kwargs)
+
+        return wrapper
+
+
+def current_namespace() -> str | None:
+    return current_frame()[1] or None
+
+
+def budget_summary_dict(by_namespace: bool = False) -> dict:
+    """The session view: every context and default ledger since import (or reset)."""
+    with SESSION.lock:
+        ledgers = list(SESSION.ledgers)
+    return _summary.build(ledgers, None, by_namespace, session=True, session_started=SESSION.started_at)
+
+
+def budget_summary(by_namespace: bool = False) -> str:
+    """Print the session summary and return its text."""
+    with SESSION.lock:
+        ledgers = list(SESSION.ledgers)
+    data = _summary.build(ledgers, None, True, session=True, session_started=SESSION.started_at)
+    text = _summary.render(data, by_namespace)
+    print(text)
+    return text
+
+
+def reset_session() -> None:
+    """Forget the session view (contexts keep their own state)."""
+    SESSION.reset()

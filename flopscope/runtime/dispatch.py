@@ -1,0 +1,670 @@
+"""The metering hot path: price an op from the table, check, run, charge, record.
+
+Every counted call, whether ``fnp.exp(x)``, ``a + b``, ``A.sum()`` or
+``np.exp(A)`` on a metered array, goes through one of the ``call_*`` entry
+points below. Each one:
+
+1. turns the operands into plain ndarrays (a view, no copy) and reads shapes;
+2. looks the cost up in a per-op cache keyed by shapes and static arguments;
+   on a miss it runs the op's shape rule (which validates: a refused call gets
+   NumPy's own error message and charges nothing) and its cost rule;
+3. checks the wall-clock deadline and the budget, raising before the op runs;
+4. runs NumPy, then charges the ledger and adds to its op log, keeping the
+   backend time (inside NumPy) apart from the overhead (everything else).
+
+The op log key is (charge id, namespace, call-site code, instruction offset):
+a charge id numbers an (op, shapes, cost) triple and lives in the cost caches,
+so the hot path hashes only ints and strings. The call site is the first frame
+outside flopscope's own runtime files.
+
+A NumPy error that refuses the arguments (TypeError, ValueError, IndexError;
+nothing ran) charges nothing. Any other failure after the check, such as
+LinAlgError on a singular matrix, a FloatingPointError under ``errstate``, or
+KeyboardInterrupt, keeps the charge: the work was done.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from typing import Any, Callable
+
+import numpy as np
+
+from flopscope.costs import OPS
+from flopscope.costs.registry import OpSpec, ShapeError, bind
+from flopscope.runtime.errors import BudgetExhaustedError, TimeExhaustedError, UnsupportedOperationError
+from flopscope.runtime.ledger import ACTIVE, CHARGES, charge_id, current_frame
+
+_nd = np.ndarray
+_view = np.ndarray.view
+_pc = time.perf_counter
+_getframe = sys._getframe
+_active_get = ACTIVE.get
+_generic = np.generic
+_PY_SCALARS = (int, float, complex, bool)
+
+# Files whose frames are flopscope's own; the call site is the first frame outside them.
+INTERNAL_FILES: set[str] = {__file__}
+
+# Filled in by flopscope.runtime.array (the metered ndarray subclass).
+FA: type = _nd
+
+_CACHE_LIMIT = 4096
+
+
+def register_internal(module_file: str) -> None:
+    INTERNAL_FILES.add(module_file)
+
+
+# --------------------------------------------------------------------- operands
+
+
+def operand(x: Any) -> tuple[Any, tuple]:
+    """(what to hand NumPy, shape). Python scalars stay Python scalars (NEP 50)."""
+    t = type(x)
+    if t is FA:
+        r = _view(x, _nd)
+        return r, r.shape
+    if t is _nd:
+        return x, x.shape
+    if t in _PY_SCALARS:
+        return x, ()
+    if isinstance(x, _nd):  # another ndarray subclass
+        return x, x.shape
+    if isinstance(x, _generic):
+        return x, ()
+    r = np.asarray(x)
+    return r, r.shape
+
+
+def shape_of(x: Any) -> tuple:
+    t = type(x)
+    if t is FA or t is _nd:
+        return x.shape
+    if t in _PY_SCALARS or x is None:
+        return ()
+    return np.shape(x)
+
+
+def unwrap(x: Any) -> Any:
+    """Replace metered arrays by plain views, inside lists, tuples and dicts too."""
+    t = type(x)
+    if t is FA:
+        return _view(x, _nd)
+    if t is list or t is tuple:
+        items = [unwrap(v) for v in x]
+        return items if t is list else tuple(items)
+    return x
+
+
+def unwrap_kwargs(kwargs: dict) -> dict:
+    return {k: unwrap(v) for k, v in kwargs.items()}
+
+
+def wrap(r: Any) -> Any:
+    """Metered views of NumPy's results; scalars stay scalars."""
+    t = type(r)
+    if t is _nd:
+        return _view(r, FA)
+    if t is tuple:
+        return tuple(wrap(v) for v in r)
+    if t is list:
+        return [wrap(v) for v in r]
+    return r
+
+
+def wrap_scalarize(r: Any) -> Any:
+    """Like ``wrap``, but a 0-d result becomes a NumPy scalar (as ufuncs do)."""
+    t = type(r)
+    if t is _nd:
+        if r.ndim == 0:
+            return r[()]
+        return _view(r, FA)
+    if t is tuple:
+        return tuple(wrap_scalarize(v) for v in r)
+    return r
+
+
+# --------------------------------------------------------------------- refusals
+
+
+def _dummy(x: Any) -> Any:
+    if isinstance(x, _nd):
+        return np.broadcast_to(np.zeros((), dtype=x.dtype), x.shape)
+    if isinstance(x, list):
+        return [_dummy(v) for v in x]
+    if isinstance(x, tuple):
+        return tuple(_dummy(v) for v in x)
+    return x
+
+
+def refuse(fn: Callable, args: tuple, kwargs: dict, err: ShapeError) -> None:
+    """Raise NumPy's own error for a call our shape rule refused.
+
+    NumPy is called on zero-stride stand-ins of the operands (same shapes and
+    dtypes, no data), so nothing real is computed. If NumPy does not object,
+    our rule's message is raised instead.
+    """
+    try:
+        fn(*_dummy(tuple(args)), **{k: _dummy(v) for k, v in kwargs.items()})
+    except Exception as numpy_error:  # noqa: BLE001 - re-raised as NumPy's own
+        raise numpy_error.with_traceback(None) from None
+    raise ValueError(str(err)) from None
+
+
+# --------------------------------------------------------------------- charging
+
+
+def frame() -> tuple:
+    fr = _active_get()
+    if fr is None or fr[0] is None:
+        return current_frame()
+    return fr
+
+
+def _site() -> tuple[str, int]:
+    f = _getframe(2)
+    internal = INTERNAL_FILES
+    while f is not None and f.f_code.co_filename in internal:
+        f = f.f_back
+    if f is None:
+        return ("<flopscope>", 0)
+    return f.f_code.co_filename, f.f_lineno
+
+
+def _time_out(ledger, name: str, now: float, ran: bool):
+    elapsed = ledger.wall_limit - (ledger.deadline - now)
+    return TimeExhaustedError(name, elapsed, ledger.wall_limit, ran)
+
+
+def _exhausted(ledger, ns: str, name: str, cost: int) -> BudgetExhaustedError:
+    f, line = _site()
+    return BudgetExhaustedError(name, cost, ledger.used, ledger.budget, ns or None, f"{f}:{line}")
+
+
+def site_record(ledger, ns: str, cid: int) -> list:
+    """The op-log record for this charge at the caller's call site, created if new.
+
+    It is looked up before the backend runs: after a large NumPy call the
+    caches are cold, so the work left for afterwards is three counter updates.
+    A record whose call then fails keeps ``calls == 0`` and is not reported.
+    """
+    f = _getframe(2)
+    internal = INTERNAL_FILES
+    while f is not None and f.f_code.co_filename in internal:
+        f = f.f_back
+    if f is None:
+        code, key = None, (cid, ns, 0, 0)
+    else:
+        code = f.f_code
+        key = (cid, ns, id(code), f.f_lasti)
+    log = ledger.log
+    rec = log.get(key)
+    if rec is None:
+        rec = log[key] = [0, 0.0, 0.0, code]  # the record keeps the code object, so its id stays unique
+    return rec
+
+
+def settle(ledger, rec: list, cost: int, t0: float, t1: float, t2: float, name: str) -> None:
+    """Charge ``cost`` to the ledger and the record; raise if the deadline passed while it ran."""
+    ledger.used += cost
+    rec[0] += 1
+    rec[1] += t2 - t1
+    rec[2] += (t1 - t0) + (_pc() - t2)
+    if t2 > ledger.deadline:
+        raise _time_out(ledger, name, t2, ran=True)
+
+
+def failed(err: BaseException, ledger, rec: list, cost: int, t0: float, t1: float, name: str) -> None:
+    """NumPy raised. Keep the charge unless NumPy refused the arguments outright."""
+    if isinstance(err, (TypeError, ValueError, IndexError, MemoryError)) and not isinstance(err, np.linalg.LinAlgError):
+        return
+    settle(ledger, rec, cost, t0, t1, _pc(), name)
+
+
+def execute(name: str, cost: int, cid: int, fn: Callable, args: tuple, kwargs: dict, t0: float, wrapper: Callable) -> Any:
+    """Check the deadline and the budget, run ``fn``, charge, and wrap the result."""
+    fr = _active_get()
+    if fr is None or fr[0] is None:
+        fr = current_frame()
+    ledger, ns = fr
+    if t0 > ledger.deadline:
+        raise _time_out(ledger, name, t0, ran=False)
+    if ledger.used + cost > ledger.budget:
+        raise _exhausted(ledger, ns, name, cost)
+    rec = site_record(ledger, ns, cid)
+    t1 = _pc()
+    try:
+        r = fn(*args, **kwargs)
+    except BaseException as err:
+        failed(err, ledger, rec, cost, t0, t1, name)
+        raise
+    t2 = _pc()
+    r = wrapper(r)
+    settle(ledger, rec, cost, t0, t1, t2, name)
+    return r
+
+
+# --------------------------------------------------------------------- ufuncs
+
+
+class UfuncHandler:
+    """What the runtime knows about one ufunc: its spec and a shapes -> cost cache."""
+
+    __slots__ = ("name", "spec", "ufunc", "cache", "call")
+
+    def __init__(self, name: str, spec: OpSpec, ufunc: np.ufunc) -> None:
+        self.name = name
+        self.spec = spec
+        self.ufunc = ufunc
+        self.cache: dict = {}
+        self.call: Callable = None  # type: ignore[assignment]  (set by make_unary / make_binary)
+
+
+def _cache_put(cache: dict, key: Any, entry: tuple) -> tuple:
+    if len(cache) >= _CACHE_LIMIT:
+        cache.clear()
+    cache[key] = entry
+    return entry
+
+
+def _price(h: UfuncHandler, key: tuple, raw: tuple, kwargs: dict) -> tuple:
+    """Cache miss: validate with the shape rule, price with the cost rule, intern the charge."""
+    spec = h.spec
+    try:
+        spec.shape(key)
+        cost = spec.cost(key)
+    except ShapeError as err:
+        refuse(h.ufunc, raw, kwargs, err)
+    return _cache_put(h.cache, key, (cost, charge_id(h.name, key, cost)))
+
+
+def make_unary(h: UfuncHandler) -> Callable:
+    """The metered callable for a one-input ufunc (fnp.exp, -a, abs(a), np.exp(a))."""
+    name, cache, uf = h.name, h.cache, h.ufunc
+
+    def call(x, /, *args, **kwargs):
+        if args or kwargs:
+            return call_ufunc_general(h, (x,) + args, kwargs)
+        t0 = _pc()
+        tx = type(x)
+        if tx is FA:
+            xr = _view(x, _nd)
+            sx = xr.shape
+        elif tx is _nd:
+            xr, sx = x, x.shape
+        else:
+            xr, sx = operand(x)
+        key = (sx,)
+        entry = cache.get(key)
+        if entry is None:
+            entry = _price(h, key, (xr,), {})
+        cost, cid = entry
+        fr = _active_get()
+        if fr is None or fr[0] is None:
+            fr = current_frame()
+        ledger, ns = fr
+        if t0 > ledger.deadline:
+            raise _time_out(ledger, name, t0, ran=False)
+        if ledger.used + cost > ledger.budget:
+            raise _exhausted(ledger, ns, name, cost)
+        rec = site_record(ledger, ns, cid)
+        t1 = _pc()
+        try:
+            r = uf(xr)
+        except BaseException as err:
+            failed(err, ledger, rec, cost, t0, t1, name)
+            raise
+        t2 = _pc()
+        if type(r) is _nd:
+            r = _view(r, FA)
+        elif type(r) is tuple:
+            r = wrap(r)
+        # settle(), inlined on the hot path
+        ledger.used += cost
+        rec[0] += 1
+        rec[1] += t2 - t1
+        rec[2] += (t1 - t0) + (_pc() - t2)
+        if t2 > ledger.deadline:
+            raise _time_out(ledger, name, t2, ran=True)
+        return r
+
+    h.call = call
+    return call
+
+
+def make_binary(h: UfuncHandler) -> Callable:
+    """The metered callable for a two-input ufunc (fnp.add, a + b, a @ b, np.add(a, b))."""
+    name, cache, uf = h.name, h.cache, h.ufunc
+
+    def call(x, y, /, *args, **kwargs):
+        if args or kwargs:
+            return call_ufunc_general(h, (x, y) + args, kwargs)
+        t0 = _pc()
+        tx = type(x)
+        if tx is FA:
+            xr = _view(x, _nd)
+            sx = xr.shape
+        elif tx is _nd:
+            xr, sx = x, x.shape
+        else:
+            xr, sx = operand(x)
+        ty = type(y)
+        if ty is FA:
+            yr = _view(y, _nd)
+            sy = yr.shape
+        elif ty is _nd:
+            yr, sy = y, y.shape
+        else:
+            yr, sy = operand(y)
+        key = (sx, sy)
+        entry = cache.get(key)
+        if entry is None:
+            entry = _price(h, key, (xr, yr), {})
+        cost, cid = entry
+        fr = _active_get()
+        if fr is None or fr[0] is None:
+            fr = current_frame()
+        ledger, ns = fr
+        if t0 > ledger.deadline:
+            raise _time_out(ledger, name, t0, ran=False)
+        if ledger.used + cost > ledger.budget:
+            raise _exhausted(ledger, ns, name, cost)
+        rec = site_record(ledger, ns, cid)
+        t1 = _pc()
+        try:
+            r = uf(xr, yr)
+        except BaseException as err:
+            failed(err, ledger, rec, cost, t0, t1, name)
+            raise
+        t2 = _pc()
+        if type(r) is _nd:
+            r = _view(r, FA)
+        elif type(r) is tuple:
+            r = wrap(r)
+        # settle(), inlined on the hot path
+        ledger.used += cost
+        rec[0] += 1
+        rec[1] += t2 - t1
+        rec[2] += (t1 - t0) + (_pc() - t2)
+        if t2 > ledger.deadline:
+            raise _time_out(ledger, name, t2, ran=True)
+        return r
+
+    h.call = call
+    return call
+
+
+def call_ufunc_general(h: UfuncHandler, args: tuple, kwargs: dict) -> Any:
+    """A ufunc call with ``out=``, ``where=``, ``dtype=`` or other keywords."""
+    t0 = _pc()
+    spec = h.spec
+    b = bind(spec, args, kwargs)
+    shapes = tuple(shape_of(x) for x in b.operands)
+    raw_args = unwrap(tuple(args))
+    raw_kwargs = unwrap_kwargs(kwargs)
+    try:
+        spec.shape(shapes, **b.static)
+        cost = spec.cost(shapes, **b.static)
+    except ShapeError as err:
+        refuse(h.ufunc, raw_args, raw_kwargs, err)
+    out = kwargs.get("out")
+    if out is None and len(args) > h.ufunc.nin:
+        out = args[h.ufunc.nin:]
+    r = execute(h.name, cost, charge_id(h.name, shapes, cost), h.ufunc, raw_args, raw_kwargs, t0, wrap)
+    if out is not None:
+        outs = out if isinstance(out, tuple) else (out,)
+        if len(outs) == 1:
+            return outs[0] if outs[0] is not None else r
+        return tuple(o if o is not None else rv for o, rv in zip(outs, r))
+    return r
+
+
+METHOD_SPECS = {"reduce": "numel(input)", "accumulate": "numel(input)", "outer": "numel(output)"}
+
+
+def call_ufunc_method(h: UfuncHandler, method: str, args: tuple, kwargs: dict) -> Any:
+    """``ufunc.reduce`` / ``accumulate`` (numel(input)) and ``ufunc.outer`` (numel(output))."""
+    from flopscope.costs import rules
+
+    t0 = _pc()
+    fn = getattr(h.ufunc, method, None)
+    if method not in METHOD_SPECS or fn is None:
+        raise UnsupportedOperationError(
+            f"{h.name}.{method} is not supported by flopscope yet; it would run unmetered"
+        )
+    name = f"{h.name}.{method}"
+    raw_args = unwrap(tuple(args))
+    raw_kwargs = unwrap_kwargs(kwargs)
+    if method == "outer":
+        if len(args) != 2:
+            fn(*_dummy(raw_args), **raw_kwargs)  # NumPy's own TypeError
+        shapes = (shape_of(args[0]), shape_of(args[1]))
+        cost = rules.numel(tuple(shapes[0]) + tuple(shapes[1]))
+    else:
+        if not args:
+            fn()  # NumPy's own TypeError
+        shapes = (shape_of(args[0]),)
+        cost = rules.numel(shapes[0])
+    cid = charge_id(name, shapes, cost)
+    return execute(name, cost, cid, fn, raw_args, raw_kwargs, t0, wrap_scalarize if method == "reduce" else wrap)
+
+
+# --------------------------------------------------------------------- table ops
+
+
+class OpHandler:
+    """A table op bound to its NumPy implementation, with a cost cache."""
+
+    __slots__ = ("name", "spec", "fn", "cache", "wrapper")
+
+    def __init__(self, name: str, spec: OpSpec, fn: Callable, scalarize: bool) -> None:
+        self.name = name
+        self.spec = spec
+        # Operands reach NumPy as plain ndarrays, so NumPy's own __array_function__
+        # dispatch has nothing to do: call the implementation behind it.
+        self.fn = getattr(fn, "_implementation", fn)
+        self.cache: dict = {}
+        self.wrapper = wrap_scalarize if scalarize else wrap
+
+
+def _static_key(static: dict) -> Any:
+    try:
+        key = tuple(sorted(static.items()))
+        hash(key)
+        return key
+    except TypeError:
+        return None
+
+
+def call_op(h: OpHandler, args: tuple, kwargs: dict) -> Any:
+    """A table op called NumPy-style: bind, price (cached), check, run, charge."""
+    t0 = _pc()
+    spec = h.spec
+    b = bind(spec, args, kwargs)
+    shapes = tuple(shape_of(x) for x in b.operands)
+    skey = _static_key(b.static)
+    entry = None
+    if skey is not None:
+        key = (shapes, skey)
+        entry = h.cache.get(key)
+    raw_args = unwrap(tuple(args))
+    raw_kwargs = unwrap_kwargs(kwargs) if kwargs else kwargs
+    if entry is None:
+        try:
+            spec.shape(shapes, **b.static)
+            cost = spec.cost(shapes, **b.static)
+        except ShapeError as err:
+            refuse(h.fn, raw_args, raw_kwargs, err)
+        entry = (cost, charge_id(h.name, shapes, cost))
+        if skey is not None:
+            _cache_put(h.cache, key, entry)
+    cost, cid = entry
+    r = execute(h.name, cost, cid, h.fn, raw_args, raw_kwargs, t0, h.wrapper)
+    out = kwargs.get("out") if kwargs else None
+    return r if out is None else out
+
+
+def make_reduction(h: OpHandler) -> Callable:
+    """The metered callable for a reduction: numel(input) whatever the axis.
+
+    NumPy validates the axis and the rest; a refused call charges nothing.
+    """
+    name, cache, fn, wrapper = h.name, h.cache, h.fn, h.wrapper
+
+    def call(a, *args, **kwargs):
+        t0 = _pc()
+        ta = type(a)
+        if ta is FA:
+            ar = _view(a, _nd)
+            sa = ar.shape
+        elif ta is _nd:
+            ar, sa = a, a.shape
+        else:
+            ar, sa = operand(a)
+        key = (sa,)
+        entry = cache.get(key)
+        if entry is None:
+            cost = h.spec.cost(key)
+            entry = _cache_put(cache, key, (cost, charge_id(name, key, cost)))
+        cost, cid = entry
+        out = None
+        if kwargs:
+            out = kwargs.get("out")
+            kwargs = unwrap_kwargs(kwargs)
+        if args:
+            args = unwrap(args)
+        fr = _active_get()
+        if fr is None or fr[0] is None:
+            fr = current_frame()
+        ledger, ns = fr
+        if t0 > ledger.deadline:
+            raise _time_out(ledger, name, t0, ran=False)
+        if ledger.used + cost > ledger.budget:
+            raise _exhausted(ledger, ns, name, cost)
+        rec = site_record(ledger, ns, cid)
+        t1 = _pc()
+        try:
+            r = fn(ar, *args, **kwargs)
+        except BaseException as err:
+            failed(err, ledger, rec, cost, t0, t1, name)
+            raise
+        t2 = _pc()
+        if out is not None:
+            r = out
+        elif type(r) is _nd:
+            r = wrapper(r)
+        # settle(), inlined on the hot path
+        ledger.used += cost
+        rec[0] += 1
+        rec[1] += t2 - t1
+        rec[2] += (t1 - t0) + (_pc() - t2)
+        if t2 > ledger.deadline:
+            raise _time_out(ledger, name, t2, ran=True)
+        return r
+
+    return call
+
+
+def call_free(fn: Callable, args: tuple, kwargs: dict) -> Any:
+    """A free op: run it on plain views and hand back metered results."""
+    return wrap(fn(*unwrap(tuple(args)), **(unwrap_kwargs(kwargs) if kwargs else kwargs)))
+
+
+# --------------------------------------------------------------------- einsum
+
+_EINSUM_CACHE: dict = {}
+_np_einsum = np.einsum
+
+
+def _einsum_price(subscripts: str, shapes: tuple, raws: list, kwargs: dict) -> tuple:
+    from flopscope.costs import einsum as es
+
+    spec = OPS["einsum"]
+    try:
+        spec.shape(shapes, subscripts=subscripts)
+        cost = spec.cost(shapes, subscripts=subscripts)
+        path = None
+        if len(shapes) > 2 and cost:
+            path = es.plan(es.parse(subscripts, shapes)).numpy_path()
+    except ShapeError as err:
+        kw = {k: v for k, v in kwargs.items() if k != "optimize"}
+        refuse(np.einsum, (subscripts, *raws), kw, err)
+    return _cache_put(_EINSUM_CACHE, (subscripts, shapes), (cost, path, charge_id("einsum", shapes, cost)))
+
+
+def call_einsum(operands: tuple, kwargs: dict) -> Any:
+    """einsum: priced from the table, cached per (subscripts, shapes).
+
+    Three or more operands run in the table's cheapest pairwise order, so what is
+    executed is what is charged.
+    """
+    t0 = _pc()
+    if operands and type(operands[0]) is str:
+        subscripts = operands[0]
+        arrays = operands[1:]
+    else:
+        from flopscope.costs import einsum as es
+
+        try:
+            subscripts, arrays = es.sublist_to_subscripts(operands)
+        except (ShapeError, TypeError, ValueError, IndexError) as err:
+            raise ValueError(f"einsum: could not read the operands and subscript lists: {err}") from None
+    raws = []
+    shapes = []
+    for x in arrays:
+        t = type(x)
+        if t is FA:
+            r = _view(x, _nd)
+            raws.append(r)
+            shapes.append(r.shape)
+        elif t is _nd:
+            raws.append(x)
+            shapes.append(x.shape)
+        else:
+            r, s = operand(x)
+            raws.append(r)
+            shapes.append(s)
+    shapes_t = tuple(shapes)
+    entry = _EINSUM_CACHE.get((subscripts, shapes_t))
+    if entry is None:
+        entry = _einsum_price(subscripts, shapes_t, raws, kwargs)
+    cost, path, cid = entry
+    if kwargs:
+        out = kwargs.get("out")
+        kwargs = unwrap_kwargs(kwargs)
+    else:
+        out = None
+    if path is not None:
+        kwargs = dict(kwargs)
+        kwargs["optimize"] = path
+    # The charge step of ``execute``, inlined: einsum is the hottest table op.
+    fr = _active_get()
+    if fr is None or fr[0] is None:
+        fr = current_frame()
+    ledger, ns = fr
+    if t0 > ledger.deadline:
+        raise _time_out(ledger, "einsum", t0, ran=False)
+    if ledger.used + cost > ledger.budget:
+        raise _exhausted(ledger, ns, "einsum", cost)
+    rec = site_record(ledger, ns, cid)
+    t1 = _pc()
+    try:
+        r = _np_einsum(subscripts, *raws, **kwargs)
+    except BaseException as err:
+        failed(err, ledger, rec, cost, t0, t1, "einsum")
+        raise
+    t2 = _pc()
+    if out is not None:
+        r = out
+    elif type(r) is _nd:
+        r = _view(r, FA) if r.ndim else r[()]
+    # settle(), inlined on the hot path
+    ledger.used += cost
+    rec[0] += 1
+    rec[1] += t2 - t1
+    rec[2] += (t1 - t0) + (_pc() - t2)
+    if t2 > ledger.deadline:
+        raise _time_out(ledger, "einsum", t2, ran=True)
+    return r

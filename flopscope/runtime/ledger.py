@@ -1,0 +1,165 @@
+"""The ledger: the mutable state of one budget, kept apart from its public face.
+
+A :class:`Ledger` holds the budget, what has been used, the wall-clock deadline
+and the op log. The hot path in :mod:`flopscope.runtime.dispatch` reads and
+updates it directly (slots, no properties); users see it only through the
+read-only :class:`~flopscope.runtime.context.BudgetContext`.
+
+The op log is aggregated: one entry per distinct (charge, namespace, call
+site), holding ``[calls, backend seconds, overhead seconds, code object]``. A
+charge is an interned (op name, input shapes, cost) triple, numbered in
+``CHARGES``; a call site is a code object and an instruction offset, turned
+into file and line only when the log is read. The log's size is bounded by the
+number of distinct call sites and shapes, not by the number of calls, and the
+hot path hashes only ints and strings.
+
+The active ledger and namespace live in a ContextVar, so contexts are per
+thread and per asyncio task. A thread with no explicit context charges its own
+default ledger (unlimited budget); the session view merges them all.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from contextvars import ContextVar
+
+INF = float("inf")
+
+# Interned (op name, input shapes, cost) triples; the op log refers to them by index.
+CHARGES: list[tuple[str, tuple, int]] = []
+_CHARGE_IDS: dict[tuple, int] = {}
+_CHARGE_LOCK = threading.Lock()
+
+
+def charge_id(name: str, shapes: tuple, cost: int) -> int:
+    """The number of this (op, shapes, cost) triple (called on cache misses only)."""
+    key = (name, shapes, cost)
+    with _CHARGE_LOCK:
+        cid = _CHARGE_IDS.get(key)
+        if cid is None:
+            cid = _CHARGE_IDS[key] = len(CHARGES)
+            CHARGES.append(key)
+    return cid
+
+
+_LINES: dict[tuple[int, int], int] = {}
+
+
+def line_of(code, lasti: int) -> int:
+    """The source line of the instruction at byte offset ``lasti`` in ``code``."""
+    key = (id(code), lasti)
+    line = _LINES.get(key)
+    if line is None:
+        line = code.co_firstlineno
+        for start, end, ln in code.co_lines():
+            if start <= lasti < end:
+                if ln is not None:
+                    line = ln
+                break
+        _LINES[key] = line
+    return line
+
+
+def entries(ledger: "Ledger"):
+    """The decoded op log: (op, namespace, file, line, shapes, cost, calls, backend, overhead)."""
+    for (cid, ns, _code_id, lasti), (calls, backend, overhead, code) in list(ledger.log.items()):
+        if not calls:  # looked up for a call that then failed without a charge
+            continue
+        name, shapes, cost = CHARGES[cid]
+        if code is None:
+            file, line = "<flopscope>", 0
+        else:
+            file, line = code.co_filename, line_of(code, lasti)
+        yield name, ns, file, line, shapes, cost, calls, backend, overhead
+
+
+class Ledger:
+    __slots__ = (
+        "budget",
+        "used",
+        "deadline",
+        "log",
+        "namespace",
+        "wall_limit",
+        "elapsed",
+        "entered_at",
+        "depth",
+        "owner",
+        "explicit",
+        "created_at",
+        "__weakref__",
+    )
+
+    def __init__(self, budget: float, namespace: str | None, wall_limit: float | None, explicit: bool) -> None:
+        self.budget = budget
+        self.used = 0
+        self.deadline = INF
+        self.log: dict = {}
+        self.namespace = namespace
+        self.wall_limit = wall_limit
+        self.elapsed = 0.0  # wall seconds of completed entries
+        self.entered_at: float | None = None
+        self.depth = 0
+        self.owner: int | None = None
+        self.explicit = explicit
+        self.created_at = time.perf_counter()
+
+    def wall_time(self) -> float:
+        if self.explicit:
+            if self.entered_at is not None:
+                return self.elapsed + (time.perf_counter() - self.entered_at)
+            return self.elapsed
+        return time.perf_counter() - self.created_at
+
+
+# The active (ledger, namespace) pair for this thread / task; None means the
+# thread's default ledger with no namespace.
+ACTIVE: ContextVar[tuple | None] = ContextVar("flopscope_active", default=None)
+
+
+class _Session:
+    """Every ledger of this process since import (or the last reset)."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.ledgers: list[Ledger] = []
+        self.started_at = time.perf_counter()
+        self.generation = 0
+        self.local = threading.local()
+
+    def default_frame(self) -> tuple:
+        """This thread's default (ledger, namespace) frame, created on first use."""
+        frame = getattr(self.local, "frame", None)
+        if frame is None or getattr(self.local, "generation", -1) != self.generation:
+            ledger = Ledger(INF, None, None, explicit=False)
+            frame = (ledger, "")
+            self.local.frame = frame
+            self.local.generation = self.generation
+            with self.lock:
+                self.ledgers.append(ledger)
+        return frame
+
+    def register(self, ledger: Ledger) -> None:
+        with self.lock:
+            if not any(x is ledger for x in self.ledgers):
+                self.ledgers.append(ledger)
+
+    def reset(self) -> None:
+        with self.lock:
+            self.ledgers = []
+            self.started_at = time.perf_counter()
+            self.generation += 1
+
+
+SESSION = _Session()
+
+
+def current_frame() -> tuple:
+    frame = ACTIVE.get()
+    if frame is None or frame[0] is None:
+        base = SESSION.default_frame()
+        if frame is None:
+            return base
+        return (base[0], frame[1])
+    return frame
