@@ -77,7 +77,7 @@ class BudgetContext:
     ``flops.namespace(...)`` scopes extend; it is attribution only.
     """
 
-    __slots__ = ("_ledger", "_tokens", "_frozen")
+    __slots__ = ("_ledger", "_tokens")
 
     def __init__(self, flop_budget: int | float, namespace: str | None = None, wall_time_limit_s: float | None = None):
         budget = _check_budget(flop_budget)
@@ -86,7 +86,6 @@ class BudgetContext:
         wall = _check_wall(wall_time_limit_s)
         object.__setattr__(self, "_ledger", Ledger(budget, namespace, wall, explicit=True))
         object.__setattr__(self, "_tokens", [])
-        object.__setattr__(self, "_frozen", True)
 
     def __setattr__(self, name: str, value: Any) -> None:
         raise AttributeError(f"BudgetContext is read-only: cannot set {name!r}")
