@@ -1,7 +1,8 @@
 """The ``flopscope`` command line.
 
-Exit codes: 0 success, 1 a finding (an exceeded budget, a mismatch), 2 a usage
-error or an internal error.
+Exit codes: 0 success; 1 a finding (a budget predicted to be exceeded, a cost
+that is unknown); 2 a usage error, a file that does not parse, or an internal
+error. ``--format json`` is honoured on every path, errors included.
 """
 
 from __future__ import annotations
@@ -12,25 +13,122 @@ import sys
 from flopscope import __version__
 from flopscope.costs import COST_MODEL_VERSION
 
+ANALYZE_EPILOG = """\
+examples:
+  flopscope analyze solver.py --shapes n=256
+  flopscope analyze solver.py --shapes n,depth=4 --format json
+  flopscope analyze model.py --entry forward --shapes n=256 --arg 'W=array(n, n)' --arg 'x=array(n)'
+  flopscope analyze model.py --entry MLP.predict --shapes w=64,L=8 \\
+      --arg 'self=obj(width=w, depth=L, weights=[array(w, w)] * L)' --arg 'x=array(w)'
+
+--shapes NAME=VALUE gives a symbol a value; --shapes NAME keeps it symbolic. A name
+that is also a module-level constant (n = 256) becomes that symbol.
+--arg NAME=EXPR gives --entry's parameter NAME a value: an expression over the
+symbols with array(d0, d1, ...), obj(attr=..., ...), lists and tuples.
+
+exit codes: 0 analysis complete and every budget respected; 1 a budget is predicted
+to be exceeded or part of the cost is unknown; 2 usage error, syntax error, internal error.
+"""
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, but errors honour --format json and exit 2."""
+
+    json_errors = False
+
+    def error(self, message: str) -> None:  # noqa: D401 - argparse's signature
+        if self.json_errors:
+            from flopscope.analyzer.render import dumps, error_json
+
+            print(dumps(error_json("", f"{self.prog}: {message}", code="FS000")))
+            sys.exit(2)
+        super().error(message)
+
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="flopscope",
-        description="Compute within a FLOP budget: inspect and predict the FLOP cost of NumPy-style solvers.",
+        description="Compute within a FLOP budget: predict and inspect the FLOP cost of NumPy-style solvers.",
     )
     parser.add_argument(
         "--version", action="version", version=f"flopscope {__version__} (cost model v{COST_MODEL_VERSION})"
     )
-    parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    analyze = sub.add_parser(
+        "analyze",
+        help="predict a solver's FLOPs as formulas, before it runs",
+        description="Predict the FLOPs of a solver from its source: per call site, per function, per namespace and "
+        "in total, as SymPy formulas and their values (COST_MODEL v1).",
+        epilog=ANALYZE_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    _add_program_options(analyze)
     return parser
 
 
+def _add_program_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("path", metavar="PATH", help="the solver's Python file")
+    p.add_argument("--shapes", action="append", default=[], metavar="SPEC",
+                   help="symbols and their values: n=256,m=64 (repeatable); a bare name stays symbolic")
+    p.add_argument("--entry", metavar="NAME", help="analyze one function or method (Class.method) instead of the module")
+    p.add_argument("--arg", action="append", default=[], metavar="NAME=EXPR", help="a value for a parameter of --entry (repeatable)")
+    p.add_argument("--budget", metavar="N", help="also check the total against N FLOPs")
+    p.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
+
+
+def _wants_json(argv: list[str]) -> bool:
+    for i, a in enumerate(argv):
+        if a == "--format" and i + 1 < len(argv) and argv[i + 1] == "json":
+            return True
+        if a == "--format=json":
+            return True
+    return False
+
+
 def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    _Parser.json_errors = _wants_json(argv)
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command is None:
         parser.print_help()
         return 0
+    if args.command == "analyze":
+        return run_analyze(args)
+    return 2
+
+
+def run_analyze(args) -> int:
+    from flopscope.analyzer import UsageError, analyze
+    from flopscope.analyzer.render import dumps, error_json, text, to_json
+    from flopscope.analyzer.result import SourceSyntaxError
+
+    as_json = args.format == "json"
+    try:
+        result = analyze(args.path, shapes=args.shapes, entry=args.entry, args=args.arg, budget=args.budget)
+    except SourceSyntaxError as err:
+        return _fail(str(err), args.path, as_json, code="FS001", dumps=dumps, error_json=error_json)
+    except UsageError as err:
+        return _fail(f"flopscope analyze: error: {err}", args.path, as_json, code="FS000", dumps=dumps, error_json=error_json)
+    except Exception as err:  # noqa: BLE001 - an internal error is reported, never a traceback
+        return _fail(f"flopscope analyze: internal error: {type(err).__name__}: {err}", args.path, as_json,
+                     code="FS999", dumps=dumps, error_json=error_json)
+    if as_json:
+        print(dumps(to_json(result)))
+    else:
+        print(text(result))
+    return result.exit_code
+
+
+def _fail(message: str, path: str, as_json: bool, code: str, dumps, error_json) -> int:
+    if as_json:
+        line = col = None
+        parts = message.split(":")
+        if code == "FS001" and len(parts) > 2 and parts[1].isdigit():
+            line, col = int(parts[1]), int(parts[2]) if parts[2].isdigit() else None
+        print(dumps(error_json(path, message, line, col, code)))
+    else:
+        print(message, file=sys.stderr)
     return 2
 
 

@@ -43,12 +43,16 @@ def charge_id(name: str, shapes: tuple, cost: int) -> int:
     return cid
 
 
-_LINES: dict[tuple[int, int], int] = {}
+# Decoded positions, keyed by the code object itself (ids are reused once a code
+# object is freed; code objects compare by content, which is what matters here).
+_LINES: dict[tuple, int] = {}
+_COLS: dict[tuple, int] = {}
+_POSITION_CACHE_LIMIT = 1 << 16
 
 
 def line_of(code, lasti: int) -> int:
     """The source line of the instruction at byte offset ``lasti`` in ``code``."""
-    key = (id(code), lasti)
+    key = (code, lasti)
     line = _LINES.get(key)
     if line is None:
         line = code.co_firstlineno
@@ -57,8 +61,40 @@ def line_of(code, lasti: int) -> int:
                 if ln is not None:
                     line = ln
                 break
+        if len(_LINES) >= _POSITION_CACHE_LIMIT:
+            _LINES.clear()
         _LINES[key] = line
     return line
+
+
+def col_of(code, lasti: int) -> int:
+    """The 1-based start column of the expression at ``lasti`` (0 where Python cannot tell)."""
+    key = (code, lasti)
+    col = _COLS.get(key)
+    if col is None:
+        col = 0
+        positions = getattr(code, "co_positions", None)  # Python 3.11+
+        if positions is not None:
+            for k, (_line, _end, start, _end_col) in enumerate(positions()):
+                if 2 * k == lasti:
+                    col = (start + 1) if start is not None else 0
+                    break
+        if len(_COLS) >= _POSITION_CACHE_LIMIT:
+            _COLS.clear()
+        _COLS[key] = col
+    return col
+
+
+def sites(ledger: "Ledger"):
+    """The op log by source position: (op, namespace, file, line, col, shapes, cost, calls)."""
+    for (cid, ns, _code_id, lasti), (calls, _backend, _overhead, code) in list(ledger.log.items()):
+        if not calls:
+            continue
+        name, shapes, cost = CHARGES[cid]
+        if code is None:
+            yield name, ns, "<flopscope>", 0, 0, shapes, cost, calls
+        else:
+            yield name, ns, code.co_filename, line_of(code, lasti), col_of(code, lasti), shapes, cost, calls
 
 
 def entries(ledger: "Ledger"):

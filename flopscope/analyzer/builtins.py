@@ -1,0 +1,605 @@
+"""Python builtins, ``math``, list and dict methods, and flopscope's own API."""
+
+from __future__ import annotations
+
+import itertools
+
+import sympy
+
+from flopscope.analyzer.model import BudgetInfo
+from flopscope.analyzer.values import (
+    Array,
+    BudgetValue,
+    Builtin,
+    Dict,
+    Function,
+    List,
+    ListMethod,
+    NamespaceValue,
+    NoneValue,
+    Opaque,
+    OpRef,
+    Range,
+    Scalar,
+    Str,
+    Tuple,
+    Unknown,
+    Value,
+)
+
+BUILTIN_NAMES = {
+    "range", "len", "min", "max", "abs", "int", "float", "round", "bool", "sum", "enumerate", "zip", "list", "tuple",
+    "reversed", "sorted", "print", "isinstance", "str", "repr", "dict", "set", "divmod", "pow", "any", "all", "iter",
+    "next", "map", "filter", "type", "super", "staticmethod", "classmethod", "property", "hasattr", "getattr",
+    "setattr", "callable", "id", "hash", "format", "open", "object", "eval", "exec", "compile", "globals", "locals",
+    "vars", "__import__", "input", "complex", "frozenset", "issubclass", "slice", "NotImplemented",
+}
+DYNAMIC = {"eval", "exec", "compile", "globals", "locals", "vars", "__import__"}
+EXCEPTIONS = {"Exception", "ValueError", "TypeError", "RuntimeError", "KeyError", "IndexError", "ZeroDivisionError",
+              "ArithmeticError", "AssertionError", "NotImplementedError", "StopIteration", "AttributeError",
+              "FloatingPointError", "OverflowError", "LookupError", "BaseException", "KeyboardInterrupt"}
+
+_budget_ids = itertools.count(1)
+
+
+class BuiltinsMixin:
+    def builtin_value(self, name: str) -> Value | None:
+        if name in BUILTIN_NAMES:
+            return Builtin(name)
+        if name in EXCEPTIONS:
+            return Opaque(f"exception {name}")
+        if name == "__name__":
+            return Str("__main__")
+        if name == "__file__":
+            return Str(self.path)
+        return None
+
+    # ------------------------------------------------------------------ builtins
+
+    def call_builtin(self, node, name: str, args: list, kwargs: dict, scope) -> Value:
+        if name.startswith("math."):
+            return self.call_math(node, name[5:], args)
+        if name.startswith("numpy.random."):
+            return self.numpy_random(node, name[len("numpy.random."):], args, kwargs)
+        handler = getattr(self, f"builtin_{name}", None)
+        if handler is not None:
+            return handler(node, args, kwargs, scope)
+        if name in DYNAMIC:
+            return self.charge_unknown(node, name, f"{name}() runs code the analyzer cannot see: its cost is unknown", "FS103")
+        if name in ("staticmethod", "classmethod", "property"):
+            return args[0] if args else Unknown(name)
+        if name == "print":
+            return NoneValue()
+        return Unknown(f"the result of {name}()")
+
+    def _scalar_args(self, args) -> list | None:
+        out = []
+        for a in args:
+            if not (isinstance(a, Scalar) and a.known):
+                return None
+            out.append(sympy.sympify(a.expr))
+        return out
+
+    def builtin_range(self, node, args, kwargs, scope) -> Value:
+        if not 1 <= len(args) <= 3:
+            self.diag(node, "FS108", "error", "range() takes 1 to 3 arguments")
+            return Unknown("range")
+        vals = list(args)
+        for v in vals:
+            if not isinstance(v, Scalar):
+                self.diag(node, "FS108", "error", f"range() needs integers, not {v.describe()}")
+                return Unknown("range")
+        if len(vals) == 1:
+            return Range(Scalar(sympy.Integer(0)), vals[0], Scalar(sympy.Integer(1)))
+        if len(vals) == 2:
+            return Range(vals[0], vals[1], Scalar(sympy.Integer(1)))
+        return Range(vals[0], vals[1], vals[2])
+
+    def builtin_len(self, node, args, kwargs, scope) -> Value:
+        if len(args) != 1:
+            return Unknown("len")
+        v = args[0]
+        if isinstance(v, Array):
+            if not v.shape:
+                self.diag(node, "FS108", "error", "len() of a 0-d array raises at runtime")
+                return Unknown("len")
+            return Scalar(sympy.sympify(v.shape[0]), "int")
+        if isinstance(v, List):
+            return Scalar(v.length(), "int")
+        if isinstance(v, Tuple):
+            return Scalar(sympy.Integer(len(v.items)), "int")
+        if isinstance(v, Str):
+            return Scalar(sympy.Integer(len(v.value)), "int")
+        if isinstance(v, Dict) and v.complete:
+            return Scalar(sympy.Integer(len(v.items)), "int")
+        if isinstance(v, Range):
+            from flopscope.analyzer import loops as L
+
+            if all(isinstance(x, Scalar) and x.known for x in (v.start, v.stop, v.step)):
+                trips = L.trip_count(v.start.expr, v.stop.expr, v.step.expr)
+                return Scalar(sympy.Max(trips, 0) if not L.provably_nonnegative(trips, self.loop_bounds) else trips, "int")
+        return Scalar(None, "int")
+
+    def _minmax(self, node, args, fn) -> Value:
+        items = args
+        if len(args) == 1:
+            seq = args[0]
+            if isinstance(seq, (Tuple,)) or (isinstance(seq, List) and seq.concrete):
+                items = list(seq.items)
+            else:
+                return Scalar(None, "int")
+        if any(isinstance(a, Array) for a in items):
+            return Unknown("min/max of arrays (raises at runtime for arrays of more than one element)")
+        vals = self._scalar_args(items)
+        if vals is None or not vals:
+            return Scalar(None, "int")
+        kind = "float" if any(isinstance(a, Scalar) and a.kind == "float" for a in items) else "int"
+        return Scalar(fn(*vals), kind)
+
+    def builtin_min(self, node, args, kwargs, scope) -> Value:
+        return self._minmax(node, args, sympy.Min)
+
+    def builtin_max(self, node, args, kwargs, scope) -> Value:
+        return self._minmax(node, args, sympy.Max)
+
+    def builtin_abs(self, node, args, kwargs, scope) -> Value:
+        if len(args) != 1:
+            return Unknown("abs")
+        v = args[0]
+        if isinstance(v, Array):
+            return self.call_op(node, OpRef("absolute", "flopscope" if v.metered else "numpy"), [v], {})
+        if isinstance(v, Scalar):
+            return Scalar(sympy.Abs(v.expr) if v.known else None, v.kind, v.numpy)
+        return Unknown("abs")
+
+    def builtin_int(self, node, args, kwargs, scope) -> Value:
+        if not args:
+            return Scalar(sympy.Integer(0), "int")
+        v = args[0]
+        if isinstance(v, Scalar):
+            if not v.known:
+                return Scalar(None, "int")
+            expr = sympy.sympify(v.expr)
+            if expr.is_integer:
+                return Scalar(expr, "int")
+            # int() truncates toward zero; sizes are non-negative, where that is floor
+            return Scalar(sympy.floor(expr) if expr.is_nonnegative is not False else sympy.sign(expr) * sympy.floor(sympy.Abs(expr)), "int")
+        if isinstance(v, Str):
+            try:
+                return Scalar(sympy.Integer(int(v.value)), "int")
+            except ValueError:
+                return Unknown("int() of a string")
+        if isinstance(v, Array):
+            return Scalar(None, "int")
+        return Scalar(None, "int")
+
+    def builtin_float(self, node, args, kwargs, scope) -> Value:
+        if args and isinstance(args[0], Scalar):
+            return Scalar(args[0].expr, "float")
+        return Scalar(None, "float")
+
+    def builtin_complex(self, node, args, kwargs, scope) -> Value:
+        return Scalar(None, "complex")
+
+    def builtin_bool(self, node, args, kwargs, scope) -> Value:
+        if not args:
+            return Scalar(sympy.false, "bool")
+        d = self.decide(args[0])
+        if d is True or d is False:
+            return Scalar(sympy.true if d else sympy.false, "bool")
+        return Scalar(d if d is not None else None, "bool")
+
+    def builtin_round(self, node, args, kwargs, scope) -> Value:
+        if not args or not isinstance(args[0], Scalar) or not args[0].known:
+            return Scalar(None, "int")
+        if len(args) > 1:
+            return Scalar(None, "float")
+        expr = sympy.sympify(args[0].expr)
+        if expr.is_integer:
+            return Scalar(expr, "int")
+        if expr.is_number:
+            return Scalar(sympy.Integer(round(float(expr))), "int")
+        return Scalar(sympy.floor(expr + sympy.Rational(1, 2)), "int")
+
+    def builtin_divmod(self, node, args, kwargs, scope) -> Value:
+        vals = self._scalar_args(args)
+        if vals is None or len(vals) != 2:
+            return Tuple((Scalar(None, "int"), Scalar(None, "int")))
+        a, b = vals
+        return Tuple((Scalar(sympy.floor(a / b), "int"), Scalar(sympy.Mod(a, b), "int")))
+
+    def builtin_pow(self, node, args, kwargs, scope) -> Value:
+        if len(args) == 2:
+            return self.binary(node, "power", args[0], args[1])
+        return Scalar(None, "int")
+
+    def builtin_sum(self, node, args, kwargs, scope) -> Value:
+        if not args:
+            return Unknown("sum")
+        acc: Value = args[1] if len(args) > 1 else kwargs.get("start", Scalar(sympy.Integer(0)))
+        seq = args[0]
+        if isinstance(seq, Range):
+            seq = self.range_as_list(seq)
+        if isinstance(seq, (Tuple,)) or (isinstance(seq, List) and seq.concrete):
+            for item in seq.items:
+                acc = self.binary(node, "add", acc, item)
+            return acc
+        if isinstance(seq, List):
+            for item in seq.items:
+                acc = self.binary(node, "add", acc, item)
+            for run in seq.runs:
+                count, item, var = run[0], run[1], run[2]
+                if isinstance(item, Scalar):
+                    if var is None:
+                        acc = self.binary(node, "add", acc, Scalar(item.expr * count if item.known else None, item.kind, item.numpy))
+                    else:
+                        from flopscope.analyzer import loops as L
+
+                        total = L.sum_over_trips(item.expr, var, run[3], run[4], count) if item.known else None
+                        acc = self.binary(node, "add", acc, Scalar(total, item.kind, item.numpy))
+                elif isinstance(item, Array) and var is None:
+                    acc = self.binary(node, "add", acc, item)  # the first addition
+                    mark = len(self.events)
+                    acc = self.binary(node, "add", acc, item)
+                    for i in range(mark, len(self.events)):  # ... and the count - 1 others, each the same
+                        ev = self.events[i]
+                        self.events[i] = ev.scaled(total=ev.total * (count - 1), count=ev.count * (count - 1))
+                else:
+                    return self.charge_unknown(node, "sum", "sum() over arrays whose shapes vary: its cost is unknown")
+            return acc
+        if isinstance(seq, Array):
+            return self.charge_unknown(node, "sum", "Python's sum() over an array iterates its rows: use fnp.sum", "FS101")
+        return Unknown("sum of an unknown sequence")
+
+    def range_as_list(self, rng: Range) -> Value:
+        from flopscope.analyzer import loops as L
+
+        if not all(isinstance(x, Scalar) and x.known for x in (rng.start, rng.stop, rng.step)):
+            return Unknown("a range with data-dependent bounds")
+        a, b, c = (sympy.sympify(x.expr) for x in (rng.start, rng.stop, rng.step))
+        trips = L.trip_count(a, b, c)
+        if trips.is_Integer:
+            return List([Scalar(a + c * k, "int") for k in range(max(int(trips), 0))])
+        var = self.fresh_index(_NameLike("k"))
+        return List([], [(trips, Scalar(var, "int"), var, a, c)])
+
+    def as_sequence(self, value: Value):
+        """(concrete items, runs) for anything iterable, or None."""
+        if isinstance(value, Range):
+            value = self.range_as_list(value)
+        if isinstance(value, Tuple):
+            return list(value.items), []
+        if isinstance(value, List):
+            return list(value.items), list(value.runs)
+        if isinstance(value, Str):
+            return [Str(c) for c in value.value], []
+        if isinstance(value, Dict) and value.complete:
+            from flopscope.analyzer.interp import _key_value
+
+            return [_key_value(k) for k in value.items], []
+        if isinstance(value, Array) and value.shape:
+            first = sympy.sympify(value.shape[0])
+            row = self.index_array(value, (Scalar(sympy.Integer(0)),), None)
+            if first.is_Integer and int(first) <= 1000:
+                return [row for _ in range(int(first))], []
+            return [], [(first, row, None, 0, 1)]
+        return None
+
+    def builtin_enumerate(self, node, args, kwargs, scope) -> Value:
+        seq = self.as_sequence(args[0]) if args else None
+        start = args[1] if len(args) > 1 else kwargs.get("start", Scalar(sympy.Integer(0)))
+        if seq is None or not (isinstance(start, Scalar) and start.known):
+            return Unknown("enumerate of an unknown sequence")
+        items, runs = seq
+        s0 = sympy.sympify(start.expr)
+        out = [Tuple((Scalar(s0 + k, "int"), item)) for k, item in enumerate(items)]
+        new_runs = []
+        offset = s0 + len(items)
+        for run in runs:
+            count, item, var = run[0], run[1], run[2]
+            k = self.fresh_index(_NameLike("k"))
+            from flopscope.analyzer.interp import _subs_value
+
+            elem = item if var is None else _subs_value(item, var, run[3] + run[4] * k)
+            new_runs.append((count, Tuple((Scalar(offset + k, "int"), elem)), k, 0, 1))
+            offset = offset + count
+        return List(out, new_runs)
+
+    def builtin_zip(self, node, args, kwargs, scope) -> Value:
+        seqs = [self.as_sequence(a) for a in args]
+        if not seqs or any(s is None for s in seqs):
+            return Unknown("zip of an unknown sequence")
+        if all(not runs for _items, runs in seqs):
+            n = min(len(items) for items, _ in seqs)
+            return List([Tuple(tuple(items[k] for items, _ in seqs)) for k in range(n)])
+        if all(not items and len(runs) == 1 for items, runs in seqs):
+            counts = [runs[0][0] for _, runs in seqs]
+            if all(sympy.expand(c - counts[0]) == 0 for c in counts):
+                from flopscope.analyzer.interp import _subs_value
+
+                k = self.fresh_index(_NameLike("k"))
+                elems = []
+                for _, runs in seqs:
+                    count, item, var = runs[0][0], runs[0][1], runs[0][2]
+                    elems.append(item if var is None else _subs_value(item, var, runs[0][3] + runs[0][4] * k))
+                return List([], [(counts[0], Tuple(tuple(elems)), k, 0, 1)])
+        return Unknown("zip of sequences of different symbolic lengths")
+
+    def builtin_list(self, node, args, kwargs, scope) -> Value:
+        if not args:
+            return List([])
+        seq = self.as_sequence(args[0])
+        if seq is None:
+            return Unknown("list() of an unknown iterable")
+        return List(list(seq[0]), list(seq[1]))
+
+    def builtin_tuple(self, node, args, kwargs, scope) -> Value:
+        if not args:
+            return Tuple(())
+        seq = self.as_sequence(args[0])
+        if seq is None or seq[1]:
+            return Unknown("tuple() of an iterable of unknown length")
+        return Tuple(tuple(seq[0]))
+
+    def builtin_reversed(self, node, args, kwargs, scope) -> Value:
+        seq = self.as_sequence(args[0]) if args else None
+        if seq is None:
+            return Unknown("reversed()")
+        items, runs = seq
+        if runs:
+            if items or len(runs) != 1:
+                return Unknown("reversed() of a list of symbolic length")
+            count, item, var, a, c = runs[0]
+            if var is None:
+                return List([], [runs[0]])
+            return List([], [(count, item, var, a + c * (count - 1), -c)])
+        return List(list(reversed(items)))
+
+    def builtin_sorted(self, node, args, kwargs, scope) -> Value:
+        seq = self.as_sequence(args[0]) if args else None
+        if seq is None or seq[1]:
+            return Unknown("sorted()")
+        return List([Unknown("an element of a sorted list")] * len(seq[0]))
+
+    def builtin_map(self, node, args, kwargs, scope) -> Value:
+        if len(args) < 2:
+            return Unknown("map()")
+        seqs = [self.as_sequence(a) for a in args[1:]]
+        if any(s is None or s[1] for s in seqs):
+            return self.charge_unknown(node, "map", "map() over a sequence of symbolic length: its cost is unknown") if isinstance(args[0], Function) else Unknown("map()")
+        n = min(len(s[0]) for s in seqs)
+        return List([self.call(node, args[0], [s[0][k] for s in seqs], {}, scope) for k in range(n)])
+
+    def builtin_isinstance(self, node, args, kwargs, scope) -> Value:
+        return Scalar(None, "bool")
+
+    def builtin_str(self, node, args, kwargs, scope) -> Value:
+        return Str("")
+
+    builtin_repr = builtin_str
+    builtin_format = builtin_str
+
+    def builtin_dict(self, node, args, kwargs, scope) -> Value:
+        if not args:
+            return Dict(dict(kwargs))
+        return Dict({}, complete=False)
+
+    def builtin_getattr(self, node, args, kwargs, scope) -> Value:
+        if len(args) >= 2 and isinstance(args[1], Str):
+            return self.attribute(args[0], args[1].value, node)
+        self.diag(node, "FS103", "warning", "getattr() with a computed name: the analyzer cannot follow it")
+        return Unknown("getattr")
+
+    def builtin_setattr(self, node, args, kwargs, scope) -> Value:
+        from flopscope.analyzer.values import Instance, ObjectValue
+
+        if len(args) == 3 and isinstance(args[1], Str) and isinstance(args[0], (Instance, ObjectValue)):
+            self.write(args[0], "attr:" + args[1].value, args[2])
+        return NoneValue()
+
+    def builtin_hasattr(self, node, args, kwargs, scope) -> Value:
+        return Scalar(None, "bool")
+
+    def builtin_super(self, node, args, kwargs, scope) -> Value:
+        frame = self.func_stack[-1] if self.func_stack else None
+        self_value = scope.lookup("self")
+        owner = getattr(frame, "owner", None)
+        if owner is None or self_value is None:
+            return Unknown("super()")
+        return SuperValue(owner, self_value)
+
+    def builtin_any(self, node, args, kwargs, scope) -> Value:
+        return Scalar(None, "bool")
+
+    builtin_all = builtin_any
+
+    # ------------------------------------------------------------------ math
+
+    def call_math(self, node, name: str, args: list) -> Value:
+        vals = self._scalar_args(args)
+        if vals is None:
+            return Scalar(None, "float")
+        fns = {
+            "ceil": (lambda x: sympy.ceiling(x), "int"), "floor": (lambda x: sympy.floor(x), "int"),
+            "sqrt": (sympy.sqrt, "float"), "exp": (sympy.exp, "float"), "isqrt": (lambda x: sympy.floor(sympy.sqrt(x)), "int"),
+            "log2": (lambda x: sympy.log(x, 2), "float"), "log10": (lambda x: sympy.log(x, 10), "float"),
+            "log": (lambda x, b=None: sympy.log(x) if b is None else sympy.log(x, b), "float"),
+            "prod": (lambda *x: sympy.Mul(*x), "int"), "factorial": (sympy.factorial, "int"),
+            "comb": (sympy.binomial, "int"), "gcd": (sympy.gcd, "int"), "fabs": (sympy.Abs, "float"),
+            "trunc": (lambda x: sympy.floor(x), "int"), "pow": (lambda a, b: a**b, "float"),
+        }
+        if name == "prod" and len(args) == 1:
+            seq = self.as_sequence(args[0])
+            if seq is None or seq[1]:
+                return Scalar(None, "int")
+            vals = self._scalar_args(seq[0])
+            if vals is None:
+                return Scalar(None, "int")
+        if name not in fns:
+            return Scalar(None, "float")
+        fn, kind = fns[name]
+        try:
+            return Scalar(fn(*vals), kind)
+        except TypeError:
+            return Scalar(None, kind)
+
+    # ------------------------------------------------------------------ lists and dicts
+
+    def call_list_method(self, node, m: ListMethod, args: list, kwargs: dict) -> Value:
+        target, name = m.target, m.name
+        if isinstance(target, List):
+            if name == "append" and len(args) == 1:
+                self.list_append(target, args[0])
+                return NoneValue()
+            if name == "extend" and len(args) == 1:
+                seq = self.as_sequence(args[0])
+                if seq is None:
+                    return Unknown("list.extend")
+                for item in seq[0]:
+                    self.list_append(target, item)
+                target.runs.extend(seq[1])
+                return NoneValue()
+            if name == "pop":
+                if target.concrete and target.items and not args:
+                    return target.items.pop()
+                return Unknown("list.pop")
+            if name == "copy":
+                return List(list(target.items), list(target.runs))
+            if name in ("sort", "reverse", "clear", "insert", "remove"):
+                if name == "clear":
+                    target.items.clear()
+                    target.runs.clear()
+                if name == "reverse" and target.concrete:
+                    target.items.reverse()
+                return NoneValue()
+            return Unknown(f"list.{name}")
+        if isinstance(target, Dict):
+            from flopscope.analyzer.exprs import _py_key
+            from flopscope.analyzer.interp import _key_value
+
+            if name == "get":
+                key = _py_key(args[0]) if args else None
+                if key is not None and key in target.items:
+                    return target.items[key]
+                return args[1] if len(args) > 1 else NoneValue() if target.complete else Unknown("dict.get")
+            if name == "items" and target.complete:
+                return List([Tuple((_key_value(k), v)) for k, v in target.items.items()])
+            if name == "keys" and target.complete:
+                return List([_key_value(k) for k in target.items])
+            if name == "values" and target.complete:
+                return List(list(target.items.values()))
+            if name in ("update", "setdefault", "pop", "clear"):
+                if name == "update" and args and isinstance(args[0], Dict):
+                    for k, v in args[0].items.items():
+                        self.write(target, k, v)
+                elif name == "setdefault" and args:
+                    key = _py_key(args[0])
+                    if key is not None:
+                        if key not in target.items:
+                            self.write(target, key, args[1] if len(args) > 1 else NoneValue())
+                        return target.items[key]
+                return Unknown(f"dict.{name}")
+            return Unknown(f"dict.{name}")
+        return Unknown(name)
+
+    # ------------------------------------------------------------------ flopscope's API
+
+    def call_flopscope(self, node, name: str, args: list, kwargs: dict) -> Value:
+        if name in ("BudgetContext", "budget"):
+            budget_v = args[0] if args else kwargs.get("flop_budget")
+            ns_v = args[1] if len(args) > 1 else kwargs.get("namespace")
+            budget_expr = None
+            if isinstance(budget_v, Scalar) and budget_v.known:
+                budget_expr = sympy.sympify(budget_v.expr)
+            else:
+                self.diag(node, "FS120", "warning", "the flop_budget is not a number the analyzer can read; it is not checked")
+            namespace = ns_v.value if isinstance(ns_v, Str) else None
+            site = self.pos(node)
+            info = BudgetInfo(next(_budget_ids), site.line, site.col, budget_expr, namespace,
+                              "with" if name == "BudgetContext" else "decorator")
+            if not any(b.line == info.line and b.col == info.col for b in self.budgets):
+                self.budgets.append(info)
+            else:
+                info = next(b for b in self.budgets if b.line == info.line and b.col == info.col)
+            return BudgetValue(info)
+        if name == "namespace":
+            if args and isinstance(args[0], Str):
+                return NamespaceValue(args[0].value)
+            self.diag(node, "FS120", "warning", "a namespace name the analyzer cannot read")
+            return NamespaceValue("?")
+        if name == "metered":
+            if args and isinstance(args[0], Array):
+                return Array(tuple(args[0].shape), True, args[0].dtype)
+            return Unknown("flops.metered()")
+        if name in ("cost", "einsum_cost", "pointwise_cost", "reduction_cost"):
+            return Scalar(None, "int")
+        return Opaque(f"flopscope.{name}()")
+
+    # ------------------------------------------------------------------ opaque objects
+
+    def call_opaque(self, node, func: Opaque, args: list, kwargs: dict) -> Value:
+        what = func.what
+        if what.startswith("numpy-fn:"):
+            name = what[len("numpy-fn:"):]
+            if any(isinstance(a, Array) and a.metered for a in list(args) + list(kwargs.values())):
+                self.diag(node, "FS102", "error", f"numpy.{name} is not supported by flopscope yet: on a flopscope array it raises at runtime")
+                return Unknown(f"numpy.{name}")
+            return Unknown(f"the result of numpy.{name}")
+        if what == "rng" or what.startswith("rng."):
+            return self.numpy_random(node, what[4:], args, kwargs) if what.startswith("rng.") else Unknown("rng")
+        if what.startswith("exception "):
+            return Opaque("exception instance")
+        if what.startswith("functools."):
+            return Opaque(what)
+        from flopscope.analyzer.exprs import _holds_metered
+
+        if any(_holds_metered(v) for v in list(args) + list(kwargs.values())):
+            return self.charge_unknown(node, "unknown call", f"a call to {what} receives a metered array: its cost is unknown")
+        return Opaque(f"{what}()")
+
+    def numpy_random(self, node, name: str, args: list, kwargs: dict) -> Value:
+        """Plain NumPy random numbers (free): only their shape matters."""
+        if name in ("default_rng", "RandomState", "Generator"):
+            return Opaque("rng")
+        if name == "seed":
+            return NoneValue()
+        if name in ("rand", "randn"):
+            dims_ = self._scalar_args(args)
+            if dims_ is None:
+                return Unknown("random numbers of data-dependent shape")
+            if not dims_:
+                return Scalar(None, "float", numpy=True)
+            return Array(tuple(_rule(d) for d in dims_), metered=False)
+        pos = _RANDOM_SIZE.get(name)
+        size = kwargs.get("size")
+        if size is None and pos is not None and len(args) > pos:
+            size = args[pos]
+        if size is None or isinstance(size, NoneValue):
+            return Scalar(None, "float", numpy=True)
+        if isinstance(size, Scalar) and size.known:
+            return Array((_rule(sympy.sympify(size.expr)),), metered=False)
+        if isinstance(size, Tuple) and all(isinstance(s, Scalar) and s.known for s in size.items):
+            return Array(tuple(_rule(sympy.sympify(s.expr)) for s in size.items), metered=False)
+        return Unknown("random numbers of data-dependent shape")
+
+
+class SuperValue(Value):
+    def __init__(self, owner, self_value):
+        self.owner, self.self_value = owner, self_value
+
+
+class _NameLike:
+    def __init__(self, value):
+        self.value = value
+
+
+_RANDOM_SIZE = {
+    "random": 0, "random_sample": 0, "standard_normal": 0, "standard_exponential": 0, "normal": 2, "uniform": 2,
+    "integers": 2, "randint": 2, "exponential": 1, "poisson": 1, "binomial": 2, "beta": 2, "gamma": 2, "choice": 1,
+    "lognormal": 2, "laplace": 2,
+}
+
+
+def _rule(d):
+    d = sympy.sympify(d)
+    return int(d) if d.is_Integer else d

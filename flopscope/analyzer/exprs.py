@@ -1,0 +1,728 @@
+"""Expression evaluation for the abstract interpreter."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import libcst as cst
+import sympy
+
+from flopscope.analyzer import loops as L
+from flopscope.analyzer.values import (
+    Array,
+    BoundMethod,
+    BudgetValue,
+    Builtin,
+    Class,
+    Dict,
+    FlopscopeApi,
+    Function,
+    Instance,
+    List,
+    ListMethod,
+    Module,
+    NamespaceValue,
+    NoneValue,
+    ObjectValue,
+    Opaque,
+    OpRef,
+    Range,
+    Scalar,
+    Str,
+    Tuple,
+    UfuncMethod,
+    Unknown,
+    Value,
+)
+
+BINARY_OPS = {
+    cst.Add: "add", cst.Subtract: "subtract", cst.Multiply: "multiply", cst.Divide: "divide",
+    cst.FloorDivide: "floor_divide", cst.Modulo: "remainder", cst.Power: "power", cst.MatrixMultiply: "matmul",
+    cst.BitAnd: "bitwise_and", cst.BitOr: "bitwise_or", cst.BitXor: "bitwise_xor",
+    cst.LeftShift: "left_shift", cst.RightShift: "right_shift",
+}
+COMPARE_OPS = {
+    cst.LessThan: "less", cst.LessThanEqual: "less_equal", cst.GreaterThan: "greater",
+    cst.GreaterThanEqual: "greater_equal", cst.Equal: "equal", cst.NotEqual: "not_equal",
+}
+UNARY_OPS = {cst.Minus: "negative", cst.Plus: "positive", cst.BitInvert: "invert"}
+
+
+def scalar_arith(op: str, a, b):
+    """Python arithmetic on SymPy expressions (sizes and constants)."""
+    if op == "add":
+        return a + b
+    if op == "subtract":
+        return a - b
+    if op == "multiply":
+        return a * b
+    if op == "divide":
+        return a / b
+    if op == "floor_divide":
+        return sympy.floor(a / b)
+    if op == "remainder":
+        return sympy.Mod(a, b)
+    if op == "power":
+        return a**b
+    if op == "less":
+        return sympy.Lt(a, b)
+    if op == "less_equal":
+        return sympy.Le(a, b)
+    if op == "greater":
+        return sympy.Gt(a, b)
+    if op == "greater_equal":
+        return sympy.Ge(a, b)
+    if op == "equal":
+        return sympy.Eq(a, b)
+    if op == "not_equal":
+        return sympy.Ne(a, b)
+    if a.is_Integer and b.is_Integer:
+        x, y = int(a), int(b)
+        return sympy.Integer({"bitwise_and": x & y, "bitwise_or": x | y, "bitwise_xor": x ^ y,
+                              "left_shift": x << y, "right_shift": x >> y}[op])
+    return None
+
+
+def _kind(a: Scalar, b: Scalar, op: str) -> str:
+    if op in ("less", "less_equal", "greater", "greater_equal", "equal", "not_equal"):
+        return "bool"
+    if "complex" in (a.kind, b.kind):
+        return "complex"
+    if op == "divide" or "float" in (a.kind, b.kind):
+        return "float"
+    return "int"
+
+
+class ExprMixin:
+    def eval(self, node: cst.CSTNode, scope) -> Value:
+        handler = getattr(self, f"expr_{type(node).__name__}", None)
+        if handler is None:
+            self.diag(node, "FS103", "warning", f"{type(node).__name__} expressions are not analyzed")
+            self.opaque_region(node)
+            return Unknown(f"a {type(node).__name__} expression")
+        return handler(node, scope)
+
+    # ------------------------------------------------------------------ atoms
+
+    def expr_Name(self, node: cst.Name, scope) -> Value:
+        name = node.value
+        value = scope.lookup(name)
+        if value is not None:
+            return value
+        if name in ("True", "False"):
+            return Scalar(sympy.true if name == "True" else sympy.false, "bool")
+        if name == "None":
+            return NoneValue()
+        if name in self.symbols:  # a --shapes symbol the module does not define
+            return Scalar(self.symbols[name], "int")
+        builtin = self.builtin_value(name)
+        if builtin is not None:
+            return builtin
+        self.diag(node, "FS118", "warning", f"name '{name}' is not defined (at this point of the analysis)")
+        return Unknown(f"the undefined name {name!r}")
+
+    def expr_Integer(self, node: cst.Integer, scope) -> Value:
+        return Scalar(sympy.Integer(int(node.evaluated_value)), "int")
+
+    def expr_Float(self, node: cst.Float, scope) -> Value:
+        return Scalar(sympy.Float(node.evaluated_value), "float")
+
+    def expr_Imaginary(self, node: cst.Imaginary, scope) -> Value:
+        return Scalar(sympy.sympify(node.evaluated_value), "complex")
+
+    def expr_SimpleString(self, node: cst.SimpleString, scope) -> Value:
+        value = node.evaluated_value
+        return Str(value if isinstance(value, str) else value.decode("latin-1"))
+
+    def expr_ConcatenatedString(self, node: cst.ConcatenatedString, scope) -> Value:
+        value = node.evaluated_value
+        return Str(value) if isinstance(value, str) else Unknown("a formatted string")
+
+    def expr_FormattedString(self, node: cst.FormattedString, scope) -> Value:
+        for part in node.parts:
+            if isinstance(part, cst.FormattedStringExpression):
+                self.eval(part.expression, scope)
+        return Str("")
+
+    def expr_Ellipsis(self, node, scope) -> Value:
+        return Opaque("Ellipsis")
+
+    def expr_Tuple(self, node: cst.Tuple, scope) -> Value:
+        return Tuple(tuple(self.elements(node.elements, scope)))
+
+    def expr_List(self, node: cst.List, scope) -> Value:
+        return List(list(self.elements(node.elements, scope)))
+
+    def expr_Set(self, node: cst.Set, scope) -> Value:
+        self.elements(node.elements, scope)
+        return Opaque("set")
+
+    def elements(self, elements, scope) -> list:
+        out = []
+        for el in elements:
+            value = self.eval(el.value, scope)
+            if isinstance(el, cst.StarredElement):
+                if isinstance(value, (Tuple,)):
+                    out.extend(value.items)
+                elif isinstance(value, List) and value.concrete:
+                    out.extend(value.items)
+                else:
+                    out.append(Unknown("a starred element of unknown length"))
+            else:
+                out.append(value)
+        return out
+
+    def expr_Dict(self, node: cst.Dict, scope) -> Value:
+        items = {}
+        complete = True
+        for el in node.elements:
+            if isinstance(el, cst.DictElement):
+                key = self.eval(el.key, scope)
+                value = self.eval(el.value, scope)
+                py = _py_key(key)
+                if py is None:
+                    complete = False
+                else:
+                    items[py] = value
+            else:
+                other = self.eval(el.value, scope)
+                if isinstance(other, Dict):
+                    items.update(other.items)
+                else:
+                    complete = False
+        return Dict(items, complete)
+
+    def expr_IfExp(self, node: cst.IfExp, scope) -> Value:
+        decision = self.decide(self.eval(node.test, scope))
+        if decision is True:
+            return self.eval(node.body, scope)
+        if decision is False:
+            return self.eval(node.orelse, scope)
+        holder: dict[str, Value] = {}
+
+        def run(which, key):
+            holder[key] = self.eval(which, scope)
+
+        if decision is None:
+            self.data_branch(node, lambda: run(node.body, "a"), lambda: run(node.orelse, "b"), scope)
+            return self.merge_values(holder.get("a", NoneValue()), holder.get("b", NoneValue()), None)
+        self.symbolic_branch(node, decision, lambda: run(node.body, "a"), lambda: run(node.orelse, "b"), scope)
+        return self.merge_values(holder.get("a", NoneValue()), holder.get("b", NoneValue()), decision)
+
+    def expr_NamedExpr(self, node: cst.NamedExpr, scope) -> Value:
+        value = self.eval(node.value, scope)
+        self.assign(node.target, value, scope, node)
+        return value
+
+    def expr_Await(self, node: cst.Await, scope) -> Value:
+        return self.eval(node.expression, scope)
+
+    def expr_Lambda(self, node: cst.Lambda, scope) -> Value:
+        func_node = cst.FunctionDef(
+            name=cst.Name("lambda"),
+            params=node.params,
+            body=cst.IndentedBlock(body=[cst.SimpleStatementLine(body=[cst.Return(value=node.body)])]),
+        )
+        # The synthetic Return wraps the lambda's own body node, so positions still resolve.
+        defaults = {p.name.value: self.eval(p.default, scope) for p in node.params.params if p.default is not None}
+        return Function(func_node, "<lambda>", "<lambda>", scope, defaults)
+
+    # ------------------------------------------------------------------ attributes
+
+    def expr_Attribute(self, node: cst.Attribute, scope) -> Value:
+        obj = self.eval(node.value, scope)
+        return self.attribute(obj, node.attr.value, node)
+
+    def attribute(self, obj: Value, name: str, node) -> Value:
+        if isinstance(obj, Module):
+            return self.module_attr(obj, name, node)
+        if isinstance(obj, Array):
+            return self.array_attr(obj, name, node)
+        if isinstance(obj, Instance):
+            if name in obj.attrs:
+                return obj.attrs[name]
+            found = obj.cls.lookup(name)
+            if isinstance(found, Function):
+                if found.kind == "staticmethod":
+                    return found
+                if found.kind == "classmethod":
+                    return BoundMethod(found, obj.cls)
+                if found.kind == "property":
+                    return self.call_function(node, found, [], {}, self_value=obj)
+                return BoundMethod(found, obj)
+            if found is not None:
+                return found
+            if name.startswith("__"):
+                return Opaque(name)
+            self.diag(node, "FS119", "warning", f"'{obj.cls.name}' object has no attribute '{name}' (at this point of the analysis)")
+            return Unknown(f"attribute {name!r}")
+        if isinstance(obj, Class):
+            found = obj.lookup(name)
+            if isinstance(found, Function) and found.kind == "classmethod":
+                return BoundMethod(found, obj)
+            return found if found is not None else Unknown(f"class attribute {name!r}")
+        if isinstance(obj, ObjectValue):
+            if name in obj.attrs:
+                return obj.attrs[name]
+            self.diag(node, "FS119", "warning", f"the object has no attribute '{name}' (give it with obj({name}=...) in --arg)")
+            return Unknown(f"attribute {name!r}")
+        if isinstance(obj, List):
+            return ListMethod(obj, name)
+        if isinstance(obj, Dict):
+            return ListMethod(obj, name)
+        if isinstance(obj, OpRef):
+            if name in ("reduce", "accumulate", "outer", "at", "reduceat"):
+                return UfuncMethod(obj, name)
+            return Opaque(f"{obj.name}.{name}")
+        if isinstance(obj, Scalar):
+            if name in ("real", "imag", "conjugate"):
+                return Scalar(None if name != "real" else obj.expr, obj.kind, obj.numpy) if name != "conjugate" else Opaque("conjugate")
+            if name in ("item", "tolist"):
+                return Builtin(f"scalar.{name}:{id(obj)}")
+            return Opaque(f"scalar.{name}")
+        if isinstance(obj, BudgetValue):
+            return Opaque(f"budget.{name}")
+        from flopscope.analyzer.builtins import SuperValue
+
+        if isinstance(obj, SuperValue):
+            for base in obj.owner.bases:
+                found = base.lookup(name) if isinstance(base, Class) else None
+                if isinstance(found, Function):
+                    return BoundMethod(found, obj.self_value)
+                if found is not None:
+                    return found
+            return Unknown(f"super().{name}")
+        if isinstance(obj, Str):
+            return Opaque(f"str.{name}")
+        if isinstance(obj, Opaque):
+            return Opaque(f"{obj.what}.{name}")
+        if isinstance(obj, Tuple) and name in ("count", "index"):
+            return Opaque(f"tuple.{name}")
+        return Unknown(f"attribute {name!r} of {obj.describe()}")
+
+    # ------------------------------------------------------------------ calls
+
+    def expr_Call(self, node: cst.Call, scope) -> Value:
+        func = self.eval(node.func, scope)
+        args: list[Value] = []
+        kwargs: dict[str, Value] = {}
+        for arg in node.args:
+            value = self.eval(arg.value, scope)
+            if arg.star == "*":
+                if isinstance(value, (Tuple,)) or (isinstance(value, List) and value.concrete):
+                    args.extend(value.items)
+                else:
+                    return self.call_unknown_arity(node, func, value)
+            elif arg.star == "**":
+                if isinstance(value, Dict) and value.complete:
+                    kwargs.update({str(k): v for k, v in value.items.items()})
+                else:
+                    return self.call_unknown_arity(node, func, value)
+            elif arg.keyword is not None:
+                kwargs[arg.keyword.value] = value
+            else:
+                args.append(value)
+        return self.call(node, func, args, kwargs, scope)
+
+    def call_unknown_arity(self, node, func, value) -> Value:
+        return self.charge_unknown(node, "call", "a call with *args or **kwargs of unknown length: its cost is unknown", "FS103")
+
+    def call(self, node, func: Value, args: list, kwargs: dict, scope) -> Value:
+        if isinstance(func, OpRef):
+            return self.call_op(node, func, args, kwargs)
+        if isinstance(func, Function):
+            if func.kind == "property":
+                return self.call_function(node, func, args, kwargs)
+            return self.call_function(node, func, args, kwargs)
+        if isinstance(func, BoundMethod):
+            return self.call_function(node, func.func, args, kwargs, self_value=func.self_value)
+        if isinstance(func, Class):
+            return self.instantiate(node, func, args, kwargs)
+        if isinstance(func, Builtin):
+            return self.call_builtin(node, func.name, args, kwargs, scope)
+        if isinstance(func, FlopscopeApi):
+            return self.call_flopscope(node, func.name, args, kwargs)
+        if isinstance(func, UfuncMethod):
+            return self.call_ufunc_method(node, func, args, kwargs)
+        if isinstance(func, ListMethod):
+            return self.call_list_method(node, func, args, kwargs)
+        if isinstance(func, Opaque):
+            return self.call_opaque(node, func, args, kwargs)
+        if isinstance(func, ArrayMethodValue):
+            return self.call_array_method(node, func, args, kwargs)
+        # Something the analyzer cannot follow: fail closed if a metered array goes in.
+        if any(_holds_metered(v) for v in list(args) + list(kwargs.values())):
+            return self.charge_unknown(node, "unknown call", f"a call to {func.describe()} receives a metered array: its cost is unknown")
+        return Unknown(f"the result of calling {func.describe()}")
+
+    # ------------------------------------------------------------------ operators
+
+    def expr_BinaryOperation(self, node: cst.BinaryOperation, scope) -> Value:
+        left = self.eval(node.left, scope)
+        right = self.eval(node.right, scope)
+        return self.binary(node, BINARY_OPS[type(node.operator)], left, right)
+
+    def binary(self, node, op: str, left: Value, right: Value, inplace: bool = False) -> Value:
+        if isinstance(left, Array) or isinstance(right, Array):
+            return self.array_binary(node, op, left, right, inplace)
+        if isinstance(left, Scalar) and isinstance(right, Scalar):
+            if left.known and right.known:
+                expr = scalar_arith(op, sympy.sympify(left.expr), sympy.sympify(right.expr))
+                if expr is not None:
+                    return Scalar(expr, _kind(left, right, op), left.numpy or right.numpy)
+            return Scalar(None, _kind(left, right, op), left.numpy or right.numpy)
+        if op == "add" and isinstance(left, (Tuple,)) and isinstance(right, Tuple):
+            return Tuple(left.items + right.items)
+        if op == "add" and isinstance(left, List) and isinstance(right, List):
+            return List(list(left.items) + list(right.items), list(left.runs) + list(right.runs)) if right.concrete or not left.runs else Unknown("list concatenation")
+        if op == "multiply" and isinstance(left, (List, Tuple)) and isinstance(right, Scalar):
+            return self.repeat_sequence(left, right, node)
+        if op == "multiply" and isinstance(right, (List, Tuple)) and isinstance(left, Scalar):
+            return self.repeat_sequence(right, left, node)
+        if isinstance(left, Str) or isinstance(right, Str):
+            return Str("")
+        if isinstance(left, Unknown) or isinstance(right, Unknown):
+            return Unknown("arithmetic on a value the analyzer cannot follow")
+        return Unknown(f"{op} of {left.describe()} and {right.describe()}")
+
+    def repeat_sequence(self, seq, times: Scalar, node) -> Value:
+        if not times.known:
+            return Unknown("a sequence repeated a data-dependent number of times")
+        n = sympy.sympify(times.expr)
+        items = list(seq.items)
+        if n.is_Integer:
+            if isinstance(seq, Tuple):
+                return Tuple(tuple(items * int(n)))
+            return List(items * int(n), [(r[0] * n, *r[1:]) for r in seq.runs] if seq.runs else [])
+        if isinstance(seq, List) and seq.concrete and len(items) == 1:
+            return List([], [(n, items[0], None, 0, 1)])
+        return Unknown("a sequence repeated a symbolic number of times")
+
+    def expr_UnaryOperation(self, node: cst.UnaryOperation, scope) -> Value:
+        operand = self.eval(node.expression, scope)
+        if isinstance(node.operator, cst.Not):
+            decision = self.decide(operand)
+            if decision is True or decision is False:
+                return Scalar(sympy.false if decision else sympy.true, "bool")
+            if decision is None:
+                return Scalar(None, "bool")
+            return Scalar(sympy.Not(decision), "bool")
+        op = UNARY_OPS[type(node.operator)]
+        if isinstance(operand, Array):
+            return self.array_unary(node, op, operand)
+        if isinstance(operand, Scalar):
+            if not operand.known:
+                return operand
+            expr = sympy.sympify(operand.expr)
+            if op == "negative":
+                return Scalar(-expr, operand.kind, operand.numpy)
+            if op == "positive":
+                return operand
+            if expr.is_Integer:
+                return Scalar(sympy.Integer(~int(expr)), "int", operand.numpy)
+            return Scalar(None, operand.kind, operand.numpy)
+        return Unknown("a unary operation on a value the analyzer cannot follow")
+
+    def expr_BooleanOperation(self, node: cst.BooleanOperation, scope) -> Value:
+        left = self.eval(node.left, scope)
+        d_left = self.decide(left)
+        is_and = isinstance(node.operator, cst.And)
+        if d_left is False:
+            return left if is_and else self.eval(node.right, scope)
+        if d_left is True:
+            return self.eval(node.right, scope) if is_and else left
+        right = self.eval(node.right, scope)
+        d_right = self.decide(right)
+        if d_left is None or d_right is None:
+            return Scalar(None, "bool")
+        a = d_left if not isinstance(d_left, bool) else sympy.true if d_left else sympy.false
+        b = d_right if not isinstance(d_right, bool) else sympy.true if d_right else sympy.false
+        return Scalar(sympy.And(a, b) if is_and else sympy.Or(a, b), "bool")
+
+    def expr_Comparison(self, node: cst.Comparison, scope) -> Value:
+        left = self.eval(node.left, scope)
+        result: Value | None = None
+        for target in node.comparisons:
+            right = self.eval(target.comparator, scope)
+            value = self.compare(node, target.operator, left, right)
+            if result is None:
+                result = value
+            else:
+                result = self.binary_bool_and(result, value)
+            left = right
+        return result
+
+    def binary_bool_and(self, a: Value, b: Value) -> Value:
+        if isinstance(a, Array) or isinstance(b, Array):
+            return Scalar(None, "bool")
+        da, db = self.decide(a), self.decide(b)
+        if da is None or db is None:
+            return Scalar(None, "bool")
+        x = sympy.true if da is True else sympy.false if da is False else da
+        y = sympy.true if db is True else sympy.false if db is False else db
+        return Scalar(sympy.And(x, y), "bool")
+
+    def compare(self, node, operator, left: Value, right: Value) -> Value:
+        if isinstance(operator, (cst.In, cst.NotIn)):
+            if isinstance(right, Array):
+                eq = self.array_binary(node, "equal", right, left, False)
+                self.call_op(node, OpRef("any", "flopscope"), [eq], {})
+                return Scalar(None, "bool")
+            return self.membership(left, right, isinstance(operator, cst.NotIn))
+        if isinstance(operator, (cst.Is, cst.IsNot)):
+            same = (isinstance(left, NoneValue) and isinstance(right, NoneValue)) or left is right
+            known = isinstance(left, NoneValue) or isinstance(right, NoneValue)
+            if known:
+                truth = same if isinstance(operator, cst.Is) else not same
+                return Scalar(sympy.true if truth else sympy.false, "bool")
+            return Scalar(None, "bool")
+        op = COMPARE_OPS[type(operator)]
+        if isinstance(left, Array) or isinstance(right, Array):
+            return self.array_binary(node, op, left, right, False)
+        if isinstance(left, Scalar) and isinstance(right, Scalar):
+            if left.known and right.known:
+                return Scalar(scalar_arith(op, sympy.sympify(left.expr), sympy.sympify(right.expr)), "bool", left.numpy or right.numpy)
+            return Scalar(None, "bool", left.numpy or right.numpy)
+        if isinstance(left, Str) and isinstance(right, Str) and op in ("equal", "not_equal"):
+            truth = (left.value == right.value) == (op == "equal")
+            return Scalar(sympy.true if truth else sympy.false, "bool")
+        if isinstance(left, NoneValue) or isinstance(right, NoneValue):
+            same = isinstance(left, NoneValue) and isinstance(right, NoneValue)
+            truth = same == (op == "equal")
+            return Scalar(sympy.true if truth else sympy.false, "bool")
+        return Scalar(None, "bool")
+
+    def membership(self, item: Value, container: Value, negate: bool) -> Value:
+        if isinstance(container, (Tuple, List, Dict)) and isinstance(item, (Str, Scalar)):
+            if isinstance(container, Dict):
+                key = _py_key(item)
+                if key is not None and container.complete:
+                    truth = (key in container.items) != negate
+                    return Scalar(sympy.true if truth else sympy.false, "bool")
+        return Scalar(None, "bool")
+
+    # ------------------------------------------------------------------ subscripts
+
+    def expr_Subscript(self, node: cst.Subscript, scope) -> Value:
+        obj = self.eval(node.value, scope)
+        index = [self.index_item(el.slice, scope) for el in node.slice]
+        if isinstance(obj, Array):
+            return self.index_array(obj, tuple(index), node)
+        if len(index) != 1:
+            if isinstance(obj, Dict):
+                return self.dict_get(obj, Tuple(tuple(index)))
+            return Unknown("a multi-dimensional index of a non-array")
+        idx = index[0]
+        if isinstance(obj, (Tuple, List)):
+            return self.index_sequence(obj, idx, node)
+        if isinstance(obj, Dict):
+            return self.dict_get(obj, idx)
+        if isinstance(obj, Str):
+            return Str("")
+        if isinstance(obj, (Class,)) or isinstance(obj, Opaque):
+            return Opaque("subscripted type")
+        return Unknown("an element of a value the analyzer cannot follow")
+
+    def index_item(self, item, scope) -> Value:
+        if isinstance(item, cst.Slice):
+            parts = []
+            for part in (item.lower, item.upper, item.step):
+                parts.append(None if part is None else self.eval(part, scope))
+            return SliceValue(*parts)
+        return self.eval(item.value, scope)
+
+    def index_sequence(self, seq, idx: Value, node) -> Value:
+        items = list(seq.items)
+        if isinstance(idx, SliceValue):
+            bounds = []
+            for part in (idx.lower, idx.upper, idx.step):
+                if part is None or isinstance(part, NoneValue):
+                    bounds.append(None)
+                elif isinstance(part, Scalar) and part.known and sympy.sympify(part.expr).is_Integer:
+                    bounds.append(int(part.expr))
+                else:
+                    return Unknown("a slice of a sequence with symbolic bounds")
+            if isinstance(seq, List) and not seq.concrete:
+                return Unknown("a slice of a list of symbolic length")
+            sliced = items[slice(*bounds)]
+            return Tuple(tuple(sliced)) if isinstance(seq, Tuple) else List(sliced)
+        if isinstance(idx, Scalar) and idx.known:
+            expr = sympy.sympify(idx.expr)
+            if expr.is_Integer:
+                k = int(expr)
+                if isinstance(seq, List) and seq.runs:
+                    if 0 <= k < len(items):
+                        return items[k]
+                    if k == -1 and not items:
+                        run = seq.runs[-1]
+                        return _run_item(run, run[0] - 1)
+                    return _any_run_item(seq)
+                if -len(items) <= k < len(items):
+                    return items[k]
+                self.diag(node, "FS108", "error", f"index {k} is out of range for a sequence of length {len(items)}")
+                return Unknown("an index out of range")
+            # A symbolic index into a homogeneous list (a loop over range(len(xs))).
+            if isinstance(seq, List) and seq.runs and not items and len(seq.runs) == 1:
+                return _run_item(seq.runs[0], expr)
+            if items and all(_same_shape(items[0], x) for x in items[1:]) and not (isinstance(seq, List) and seq.runs):
+                return items[0]
+        return Unknown("an element of a sequence at a data-dependent position")
+
+    def dict_get(self, d: Dict, idx: Value) -> Value:
+        key = _py_key(idx)
+        if key is not None and key in d.items:
+            return d.items[key]
+        return Unknown("a dict entry")
+
+    def store_item(self, obj: Value, target: cst.Subscript, value: Value, scope) -> None:
+        index = [self.index_item(el.slice, scope) for el in target.slice]
+        if isinstance(obj, Array):
+            self.check_setitem(obj, tuple(index), value, target)
+            return
+        if isinstance(obj, Dict) and len(index) == 1:
+            key = _py_key(index[0])
+            if key is not None:
+                self.write(obj, key, value)
+            else:
+                obj.complete = False
+            return
+        if isinstance(obj, List) and len(index) == 1 and isinstance(index[0], Scalar) and index[0].known:
+            expr = sympy.sympify(index[0].expr)
+            if expr.is_Integer and obj.concrete:
+                k = int(expr) % max(len(obj.items), 1)
+                self.write(obj, k, value)
+
+    # ------------------------------------------------------------------ comprehensions
+
+    def expr_ListComp(self, node: cst.ListComp, scope) -> Value:
+        return self.comprehension(node, node.elt, node.for_in, scope, "list")
+
+    def expr_GeneratorExp(self, node: cst.GeneratorExp, scope) -> Value:
+        return self.comprehension(node, node.elt, node.for_in, scope, "list")
+
+    def expr_SetComp(self, node: cst.SetComp, scope) -> Value:
+        self.comprehension(node, node.elt, node.for_in, scope, "list")
+        return Opaque("set")
+
+    def expr_DictComp(self, node: cst.DictComp, scope) -> Value:
+        result = self.comprehension(node, Tuple_node(node.key, node.value), node.for_in, scope, "dict")
+        return result
+
+    def comprehension(self, node, elt, for_in: cst.CompFor, scope, kind: str) -> Value:
+        from flopscope.analyzer.interp import Scope
+
+        inner = Scope(scope, "function")
+        out = List([])
+
+        def body_for(comp: cst.CompFor):
+            def run():
+                for cond in comp.ifs:
+                    decision = self.decide(self.eval(cond.test, inner))
+                    if decision is False:
+                        return
+                    if decision is not True:
+                        self.diag(cond, "FS105", "info", "a filter in a comprehension: its elements are an upper bound")
+                        self.label_stack[-1] = _bound(self.label)
+                if comp.inner_for_in is not None:
+                    nested = comp.inner_for_in
+                    iterable = self.eval(nested.iter, inner)
+                    self.for_loop(nested, nested.target, iterable, body_for(nested), inner)
+                    return
+                if isinstance(elt, Tuple_node):
+                    value = Tuple((self.eval(elt.key, inner), self.eval(elt.value, inner)))
+                else:
+                    value = self.eval(elt, inner)
+                self.list_append(out, value)
+
+            return run
+
+        iterable = self.eval(for_in.iter, scope)
+        self.label_stack.append(self.label)
+        try:
+            self.for_loop(for_in, for_in.target, iterable, body_for(for_in), inner)
+        finally:
+            self.label_stack.pop()
+        if kind == "dict":
+            return Dict({}, complete=False)
+        return out
+
+    def list_append(self, lst: List, value: Value) -> None:
+        if self.append_logs:
+            self.append_logs[-1].append((lst, len(lst.items)))
+        lst.items.append(value)
+
+
+class SliceValue(Value):
+    def __init__(self, lower, upper, step):
+        self.lower, self.upper, self.step = lower, upper, step
+
+
+class Tuple_node:
+    """A (key, value) pair standing in for a dict comprehension's element."""
+
+    def __init__(self, key, value):
+        self.key, self.value = key, value
+
+
+class ArrayMethodValue(Value):
+    def __init__(self, array: Array, name: str):
+        self.array, self.name = array, name
+
+    def describe(self) -> str:
+        return f"array method .{self.name}"
+
+
+def _py_key(value: Value):
+    if isinstance(value, Str):
+        return value.value
+    if isinstance(value, Scalar) and value.known and sympy.sympify(value.expr).is_Integer:
+        return int(value.expr)
+    if isinstance(value, Tuple):
+        parts = tuple(_py_key(v) for v in value.items)
+        return None if any(p is None for p in parts) else parts
+    return None
+
+
+def _holds_metered(value: Value) -> bool:
+    if isinstance(value, Array):
+        return value.metered
+    if isinstance(value, (Tuple,)):
+        return any(_holds_metered(v) for v in value.items)
+    if isinstance(value, List):
+        return any(_holds_metered(v) for v in value.items) or any(_holds_metered(r[1]) for r in value.runs)
+    if isinstance(value, (Instance, ObjectValue)):
+        return any(_holds_metered(v) for v in value.attrs.values())
+    if isinstance(value, Dict):
+        return any(_holds_metered(v) for v in value.items.values())
+    return False
+
+
+def _same_shape(a: Value, b: Value) -> bool:
+    if isinstance(a, Array) and isinstance(b, Array):
+        return len(a.shape) == len(b.shape) and all(sympy.sympify(x) == sympy.sympify(y) for x, y in zip(a.shape, b.shape))
+    if isinstance(a, Scalar) and isinstance(b, Scalar):
+        return a.kind == b.kind
+    return False
+
+
+def _run_item(run, k):
+    count, item, var = run[0], run[1], run[2]
+    if var is None:
+        return item
+    from flopscope.analyzer.interp import _subs_value
+
+    start, step = run[3], run[4]
+    return _subs_value(item, var, start + step * k)
+
+
+def _any_run_item(seq: List) -> Value:
+    run = seq.runs[0]
+    if run[2] is None and len(seq.runs) == 1:
+        return run[1]
+    return Unknown("an element of a list of symbolic length")
+
+
+def _bound(label: str) -> str:
+    from flopscope.analyzer.model import BOUND, worse
+
+    return worse(label, BOUND)

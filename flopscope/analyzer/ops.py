@@ -1,0 +1,597 @@
+"""The analyzer's bridge to the cost table: fnp calls, operators, methods, indexing.
+
+Every counted call is bound with ``costs.bind`` (the runtime's binder) and
+priced by the op's own cost and shape rules, called on SymPy dimensions. There
+is no second copy of any formula here.
+"""
+
+from __future__ import annotations
+
+import itertools
+from typing import Any
+
+import sympy
+
+from flopscope.analyzer.exprs import ArrayMethodValue, SliceValue
+from flopscope.analyzer.model import UNKNOWN
+from flopscope.analyzer.values import (
+    Array,
+    BudgetValue,
+    Builtin,
+    Dict,
+    FlopscopeApi,
+    List,
+    Module,
+    NamespaceValue,
+    NoneValue,
+    ObjectValue,
+    Opaque,
+    OpRef,
+    Scalar,
+    Str,
+    Tuple,
+    UfuncMethod,
+    Unknown,
+    Value,
+)
+from flopscope.costs import OPS, ShapeError, bind, dims
+from flopscope.costs.dims import UndecidableDimension
+from flopscope.costs.rules import UnknownDim
+from flopscope.costs.shapes import normalize_axis, slice_length
+
+# ndarray methods that run a table op (method name -> op name).
+METHOD_OPS = {
+    "all": "all", "any": "any", "argmax": "argmax", "argmin": "argmin", "clip": "clip", "conj": "conjugate",
+    "conjugate": "conjugate", "cumprod": "cumprod", "cumsum": "cumsum", "dot": "dot", "max": "max", "mean": "mean",
+    "min": "min", "prod": "prod", "round": "round", "std": "std", "sum": "sum", "trace": "trace", "var": "var",
+}
+FREE_METHODS = {"copy", "astype", "view", "ravel", "flatten", "reshape", "transpose", "swapaxes", "squeeze", "fill",
+                "tolist", "item", "tobytes", "setflags", "byteswap", "getfield", "setfield", "resize"}
+UNSUPPORTED_METHODS = {"argpartition", "argsort", "choose", "compress", "diagonal", "dump", "dumps", "nonzero",
+                       "partition", "put", "repeat", "searchsorted", "sort", "take", "tofile"}
+
+FLOPSCOPE_API = {"BudgetContext", "budget", "namespace", "cost", "einsum_cost", "pointwise_cost", "reduction_cost",
+                 "budget_summary", "budget_summary_dict", "reset_session", "metered", "current_namespace"}
+FLOPSCOPE_TYPES = {"FlopscopeError", "BudgetExhaustedError", "TimeExhaustedError", "BudgetContextError",
+                   "UnsupportedOperationError", "SymmetryError", "FlopscopeArray", "OpRecord"}
+CONSTANTS = {"pi": (sympy.pi, "float"), "e": (sympy.E, "float"), "inf": (sympy.oo, "float"),
+             "euler_gamma": (sympy.EulerGamma, "float")}
+SUBMODULES = ("linalg", "fft", "random")
+
+# Plain numpy random samplers: where their output shape comes from.
+_RANDOM_SIZE_ARG = {
+    "random": 0, "random_sample": 0, "standard_normal": 0, "standard_exponential": 0,
+    "normal": 2, "uniform": 2, "integers": 2, "randint": 2, "exponential": 1, "poisson": 1,
+    "binomial": 2, "beta": 2, "gamma": 2, "choice": 1, "lognormal": 2, "laplace": 2,
+}
+
+
+class OpsMixin:
+    # ------------------------------------------------------------------ modules
+
+    def module_attr(self, module: Module, name: str, node) -> Value:
+        full = f"{module.name}.{name}"
+        if module.name == "flopscope":
+            if name == "numpy":
+                return Module("flopscope.numpy")
+            if name in FLOPSCOPE_API:
+                return FlopscopeApi(name)
+            if name in FLOPSCOPE_TYPES:
+                return Opaque(f"flopscope.{name}")
+            if name == "COST_MODEL_VERSION":
+                return Scalar(sympy.Integer(1), "int")
+            if name.startswith("_") or name in ("runtime", "costs", "analyzer"):
+                self.diag(node, "FS112", "warning", f"flopscope.{name} is flopscope's internals, not its API")
+            return Unknown(f"flopscope.{name}")
+        if module.name in ("flopscope.numpy", "numpy") or module.name.startswith(("flopscope.numpy.", "numpy.")):
+            metered = module.name.startswith("flopscope")
+            prefix = module.name.split(".", 2)[2] if metered and module.name.count(".") >= 2 else (
+                module.name.split(".", 1)[1] if not metered and "." in module.name else "")
+            if not prefix and name in SUBMODULES:
+                return Module(f"{module.name}.{name}")
+            op = f"{prefix}.{name}" if prefix else name
+            if op in OPS:
+                return OpRef(op, "flopscope" if metered else "numpy")
+            if not prefix:
+                if name == "namespace" and metered:
+                    return FlopscopeApi("namespace")
+                if name in CONSTANTS:
+                    expr, kind = CONSTANTS[name]
+                    return Scalar(expr, kind)
+                if name == "nan":
+                    return Scalar(None, "float")
+                if name == "newaxis":
+                    return NoneValue()
+            if not metered and prefix == "random":
+                return Builtin(f"numpy.random.{name}")
+            numpy_has = _numpy_has(prefix, name)
+            if name[:1].isupper() or name in _DTYPE_NAMES or name in ("ndarray", "dtype", "finfo", "iinfo", "errstate"):
+                return Opaque(f"{module.name}.{name}")
+            if metered:
+                if numpy_has:
+                    self.diag(node, "FS102", "error", f"flopscope.numpy{'.' + prefix if prefix else ''}.{name} is not supported by flopscope yet: it raises at runtime")
+                else:
+                    self.diag(node, "FS119", "error", f"module '{module.name}' has no attribute '{name}'")
+                return Unknown(f"{module.name}.{name}")
+            return Opaque(f"numpy-fn:{op}")
+        if module.name == "math":
+            return Builtin(f"math.{name}") if name not in ("pi", "e", "inf", "tau") else Scalar(
+                {"pi": sympy.pi, "e": sympy.E, "inf": sympy.oo, "tau": 2 * sympy.pi}[name], "float")
+        if module.name == "functools" and name in ("cache", "lru_cache", "wraps", "partial", "reduce"):
+            return Opaque(f"functools.{name}")
+        return Opaque(full)
+
+    # ------------------------------------------------------------------ values <-> rule inputs
+
+    def shape_of(self, value: Value, node) -> tuple | None:
+        """The shape NumPy would give this value (np.shape), or None if not followable."""
+        if isinstance(value, Array):
+            return tuple(value.shape)
+        if isinstance(value, (Scalar, NoneValue, Str)):
+            return ()
+        if isinstance(value, (Tuple, List)):
+            if isinstance(value, List) and not value.concrete:
+                if len(value.runs) == 1 and not value.items and value.runs[0][2] is None:
+                    inner = self.shape_of(value.runs[0][1], node)
+                    return None if inner is None else (value.runs[0][0],) + inner
+                return None
+            items = list(value.items)
+            if not items:
+                return (0,)
+            inner = [self.shape_of(v, node) for v in items]
+            if any(s is None for s in inner):
+                return None
+            first = inner[0]
+            if all(len(s) == len(first) and all(sympy.sympify(a) == sympy.sympify(b) for a, b in zip(s, first)) for s in inner):
+                return (len(items),) + first
+            return None
+        return None
+
+    def static_value(self, value: Value):
+        if not isinstance(value, Value):
+            return value  # a default from the op's signature
+        if isinstance(value, Scalar):
+            if not value.known:
+                raise _NotStatic()
+            return _rule_dim(sympy.sympify(value.expr))
+        if isinstance(value, Str):
+            return value.value
+        if isinstance(value, NoneValue):
+            return None
+        if isinstance(value, Tuple):
+            return tuple(self.static_value(v) for v in value.items)
+        if isinstance(value, List) and value.concrete:
+            return [self.static_value(v) for v in value.items]
+        if isinstance(value, Opaque):
+            if value.what == "Ellipsis":
+                return Ellipsis
+            return value.what
+        raise _NotStatic()
+
+    def result_value(self, spec, shape, metered: bool) -> Value:
+        if isinstance(shape, tuple) and shape and all(isinstance(s, tuple) for s in shape):
+            return Tuple(tuple(self.result_value(spec, s, metered) for s in shape))
+        dims_out = tuple(self.dim_value(d) for d in shape)
+        if not dims_out and spec.category not in ("creation", "free"):
+            return Scalar(None, "float", numpy=True)
+        return Array(dims_out, metered)
+
+    def dim_value(self, d):
+        if isinstance(d, UnknownDim):
+            sym = sympy.Symbol(f"nnz{next(self._data_dims)}", integer=True, nonnegative=True)
+            self.data_symbols.add(sym)
+            return sym
+        return _rule_dim(sympy.sympify(d))
+
+    # ------------------------------------------------------------------ table ops
+
+    def call_op(self, node, opref: OpRef, args: list, kwargs: dict) -> Value:
+        if any(isinstance(a, List) and a.runs for a in list(args) + list(kwargs.values())):
+            return self.call_op_on_symbolic_list(node, opref, args, kwargs)
+        priced = self.price(node, opref, args, kwargs)
+        if isinstance(priced, Value):
+            return priced
+        spec, shape, cost, metered, static = priced
+        return self.finish_op(node, opref, spec, shape, cost, metered, static)
+
+    def price(self, node, opref: OpRef, args: list, kwargs: dict):
+        """(spec, output shape, cost, metered, static args) from the table, or a Value on failure."""
+        name = opref.name
+        spec = OPS.get(name)
+        if spec is None:
+            return self.charge_unknown(node, name, f"{name} has no cost rule in flopscope", "FS102")
+        if spec.params and any(p.kind == "nested" for p in spec.params):
+            args = [_to_python_lists(a) for a in args]
+        try:
+            b = bind(spec, tuple(args), dict(kwargs))
+        except TypeError as err:
+            self.diag(node, "FS108", "error", f"this call raises at runtime: {err}")
+            return Unknown(str(err))
+        shapes = []
+        metered = opref.via == "flopscope"
+        for v in b.operands:
+            if isinstance(v, Array) and v.metered:
+                metered = True
+            s = self.shape_of(v, node)
+            if s is None:
+                if metered or _maybe_metered(v):
+                    return self.charge_unknown(node, name, f"{name}: an operand is {v.describe()}, so the cost is unknown", "FS101")
+                return Unknown("a numpy result of unknown shape")
+            shapes.append(s)
+        shapes = tuple(tuple(_rule_dim(sympy.sympify(d)) for d in s) for s in shapes)
+        try:
+            static = {k: (v if k == "structure" else self.static_value(v)) for k, v in b.static.items()}
+        except _NotStatic:
+            if metered:
+                return self.charge_unknown(node, name, f"{name}: a static argument depends on array data, so the cost is unknown", "FS101")
+            return Unknown("a numpy result")
+        try:
+            shape = spec.shape(shapes, **static)
+            cost = spec.cost(shapes, **static) if metered else 0
+        except ShapeError as err:
+            self.diag(node, "FS108", "error", f"this call raises at runtime: {err}")
+            return Unknown(str(err))
+        except UndecidableDimension as err:
+            return self.charge_unknown(node, name, f"{name}: {err}", "FS106")
+        except (TypeError, ValueError) as err:
+            self.diag(node, "FS108", "error", f"this call raises at runtime: {err}")
+            return Unknown(str(err))
+        return spec, shape, sympy.sympify(cost), metered, static
+
+    def finish_op(self, node, opref, spec, shape, cost, metered, static) -> Value:
+        name = opref.name
+        if metered and spec.category != "free":
+            label = f"einsum({static['subscripts']!r})" if name == "einsum" else name
+            mark = self.order_assumed
+            self.charge(node, label, cost, self.cost_label(cost))
+            if self.order_assumed != mark:
+                self.diag(node, "FS106", "info", "the contraction order was chosen at assumed sizes: its cost is an upper bound")
+        elif not metered and spec.category != "free":
+            self.diag(node, "FS111", "info", f"numpy.{name} on plain numpy arrays is not metered (free at runtime)")
+        return self.result_value(spec, shape, metered)
+
+    def call_op_on_symbolic_list(self, node, opref: OpRef, args: list, kwargs: dict) -> Value:
+        """An op given a list of symbolic length (a list grown in a loop, [x] * L).
+
+        The op's own rules are probed on 1, 2 and 3 copies of the repeated item: when
+        cost and output shape are affine in the number of copies (as for joining), the
+        result holds for the symbolic count exactly. Otherwise the list is expanded
+        at the given sizes.
+        """
+        where = [(i, a) for i, a in enumerate(args) if isinstance(a, List) and a.runs]
+        where += [(k, v) for k, v in kwargs.items() if isinstance(v, List) and v.runs]
+        if len(where) == 1 and len(where[0][1].runs) == 1 and where[0][1].runs[0][2] is None:
+            key, lst = where[0]
+            count, item = lst.runs[0][0], lst.runs[0][1]
+            probes = []
+            for k in (1, 2, 3):
+                trial = List(list(lst.items) + [item] * k)
+                a2, k2 = _replace(args, kwargs, key, trial)
+                mark = len(self.diagnostics)
+                priced = self.price(node, opref, a2, k2)
+                if isinstance(priced, Value):
+                    break
+                probes.append(priced)
+            if len(probes) == 3:
+                (spec, s1, c1, metered, static), (_, s2, c2, _, _), (_, s3, c3, _, _) = probes
+                step = sympy.expand(c2 - c1)
+                affine = sympy.expand(c3 - c2 - step) == 0 and _affine_shapes(s1, s2, s3)
+                if affine:
+                    cost = sympy.expand(c1 + (count - 1) * step)
+                    shape = _shape_at(s1, s2, count)
+                    return self.finish_op(node, opref, spec, shape, cost, metered, static)
+        # Expand the list at the given sizes.
+        expanded_args, expanded_kwargs = list(args), dict(kwargs)
+        for key, lst in where:
+            concrete = self.materialize(lst)
+            if concrete is None:
+                return self.charge_unknown(node, opref.name, f"{opref.name} of a list of symbolic length that the analyzer cannot expand: its cost is unknown", "FS101")
+            expanded_args, expanded_kwargs = _replace(expanded_args, expanded_kwargs, key, concrete)
+        self.diag(node, "FS116", "info", f"{opref.name} of a list of symbolic length: its cost is computed at the given sizes")
+        return self.call_op(node, opref, expanded_args, expanded_kwargs)
+
+    def materialize(self, lst: List) -> List | None:
+        from flopscope.analyzer.interp import UNROLL_LIMIT, _subs_value
+
+        items = list(lst.items)
+        for count, item, var, *rest in lst.runs:
+            n = self.numeric(count)
+            if n is None or int(n) > UNROLL_LIMIT:
+                return None
+            if var is None:
+                items.extend([item] * int(n))
+            else:
+                start, step = rest
+                items.extend(_subs_value(item, var, start + step * k) for k in range(int(n)))
+        return List(items)
+
+    def cost_label(self, cost) -> str:
+        from flopscope.analyzer.model import BOUND, EXACT
+
+        if cost.free_symbols & self.data_symbols:
+            return UNKNOWN
+        if self.order_assumed_now:
+            self.order_assumed_now = False
+            return BOUND
+        return EXACT
+
+    def call_ufunc_method(self, node, um: UfuncMethod, args: list, kwargs: dict) -> Value:
+        name = f"{um.op.name}.{um.method}"
+        if um.method not in ("reduce", "accumulate", "outer"):
+            self.diag(node, "FS102", "error", f"{name} is not supported by flopscope yet: it raises at runtime")
+            return Unknown(name)
+        if not args:
+            self.diag(node, "FS108", "error", f"{name} needs an array")
+            return Unknown(name)
+        metered = um.op.via == "flopscope" or any(isinstance(a, Array) and a.metered for a in args)
+        if um.method == "outer":
+            if len(args) < 2:
+                self.diag(node, "FS108", "error", f"{name} needs two arrays")
+                return Unknown(name)
+            sa, sb = self.shape_of(args[0], node), self.shape_of(args[1], node)
+            if sa is None or sb is None:
+                return self.charge_unknown(node, name, f"{name}: an operand cannot be followed", "FS101")
+            out = tuple(sa) + tuple(sb)
+            if metered:
+                self.charge(node, name, dims.numel(out))
+            return Array(tuple(_rule_dim(sympy.sympify(d)) for d in out), metered)
+        s = self.shape_of(args[0], node)
+        if s is None:
+            return self.charge_unknown(node, name, f"{name}: an operand cannot be followed", "FS101")
+        if metered:
+            self.charge(node, name, dims.numel(s))
+        if um.method == "accumulate":
+            return Array(tuple(s), metered)
+        axis = kwargs.get("axis", args[1] if len(args) > 1 else Scalar(sympy.Integer(0)))
+        try:
+            ax = self.static_value(axis)
+        except _NotStatic:
+            return Unknown(name)
+        keep = kwargs.get("keepdims")
+        keepdims = bool(self.decide(keep)) if keep is not None else False
+        from flopscope.costs.shapes import reduce_shape
+
+        try:
+            out = reduce_shape(s, ax, keepdims)
+        except ShapeError as err:
+            self.diag(node, "FS108", "error", f"this call raises at runtime: {err}")
+            return Unknown(str(err))
+        if not out:
+            return Scalar(None, "float", numpy=True)
+        return Array(tuple(out), metered)
+
+    # ------------------------------------------------------------------ arrays
+
+    def array_attr(self, arr: Array, name: str, node) -> Value:
+        if name == "shape":
+            return Tuple(tuple(Scalar(sympy.sympify(d), "int") for d in arr.shape))
+        if name == "ndim":
+            return Scalar(sympy.Integer(len(arr.shape)), "int")
+        if name == "size":
+            return Scalar(sympy.sympify(dims.numel(arr.shape)), "int")
+        if name == "T":
+            return Array(tuple(reversed(arr.shape)), arr.metered, arr.dtype, symmetry=arr.symmetry)
+        if name == "mT":
+            if len(arr.shape) < 2:
+                self.diag(node, "FS108", "error", "matrix transpose needs at least two dimensions")
+                return Unknown("mT")
+            return Array(tuple(arr.shape[:-2]) + (arr.shape[-1], arr.shape[-2]), arr.metered, arr.dtype)
+        if name in ("real", "imag"):
+            return Array(tuple(arr.shape), arr.metered, "float")
+        if name in ("dtype", "flags", "strides", "itemsize", "nbytes", "flat", "base", "ctypes", "data", "device"):
+            return Opaque(f"array.{name}")
+        if name in METHOD_OPS or name in FREE_METHODS or name in UNSUPPORTED_METHODS:
+            return ArrayMethodValue(arr, name)
+        if name.startswith("__"):
+            return Opaque(name)
+        self.diag(node, "FS119", "error", f"arrays have no attribute '{name}'")
+        return Unknown(f"array attribute {name!r}")
+
+    def call_array_method(self, node, m: ArrayMethodValue, args: list, kwargs: dict) -> Value:
+        arr, name = m.array, m.name
+        if name in METHOD_OPS:
+            return self.call_op(node, OpRef(METHOD_OPS[name], "flopscope" if arr.metered else "numpy"), [arr] + list(args), kwargs)
+        if name in UNSUPPORTED_METHODS:
+            if arr.metered:
+                self.diag(node, "FS102", "error", f"FlopscopeArray.{name}() is not supported by flopscope yet: it raises at runtime")
+            return Unknown(f".{name}()")
+        if name in ("copy", "view", "fill", "setflags", "byteswap", "getfield", "setfield"):
+            return Array(tuple(arr.shape), arr.metered, arr.dtype, symmetry=arr.symmetry) if name != "fill" else NoneValue()
+        if name == "astype":
+            return Array(tuple(arr.shape), arr.metered, arr.dtype, symmetry=arr.symmetry)
+        if name in ("ravel", "flatten"):
+            return self.free_op(node, "ravel", [arr], {})
+        if name == "reshape":
+            shape = Tuple(tuple(args)) if len(args) != 1 else args[0]
+            return self.free_op(node, "reshape", [arr, shape], kwargs)
+        if name == "transpose":
+            axes = None if not args else (Tuple(tuple(args)) if len(args) > 1 else args[0])
+            return self.free_op(node, "transpose", [arr] + ([axes] if axes is not None else []), {})
+        if name == "swapaxes":
+            return self.free_op(node, "swapaxes", [arr] + list(args), kwargs)
+        if name == "squeeze":
+            return self.free_op(node, "squeeze", [arr] + list(args), kwargs)
+        if name == "item":
+            return Scalar(None, "float", numpy=True)
+        if name == "tolist":
+            return Unknown("a list made from array data")
+        return Unknown(f".{name}()")
+
+    def free_op(self, node, name: str, args, kwargs) -> Value:
+        return self.call_op(node, OpRef(name, "flopscope"), args, kwargs)
+
+    def array_binary(self, node, op: str, left: Value, right: Value, inplace: bool) -> Value:
+        metered = (isinstance(left, Array) and left.metered) or (isinstance(right, Array) and right.metered)
+        result = self.call_op(node, OpRef(op, "flopscope" if metered else "numpy"), [left, right], {})
+        if inplace and isinstance(left, Array) and isinstance(result, Array):
+            if len(result.shape) != len(left.shape) or any(
+                dims.concrete(_rule_dim(sympy.sympify(a))) != dims.concrete(_rule_dim(sympy.sympify(b)))
+                and sympy.sympify(a) != sympy.sympify(b) for a, b in zip(result.shape, left.shape)
+            ):
+                self.diag(node, "FS108", "error", "an in-place operation whose result does not fit its target raises at runtime")
+            return left
+        return result
+
+    def array_unary(self, node, op: str, operand: Array) -> Value:
+        return self.call_op(node, OpRef(op, "flopscope" if operand.metered else "numpy"), [operand], {})
+
+    def index_array(self, arr: Array, index: tuple, node) -> Value:
+        """Basic and advanced indexing: free, with NumPy's result shape."""
+        items = list(index)
+        n_ell = sum(1 for it in items if isinstance(it, Opaque) and it.what == "Ellipsis")
+        consumed = sum(
+            _index_width(it, self) for it in items
+            if not (isinstance(it, NoneValue) or (isinstance(it, Opaque) and it.what == "Ellipsis"))
+        )
+        if consumed > len(arr.shape) or n_ell > 1:
+            self.diag(node, "FS108", "error", f"too many indices for an array of dimension {len(arr.shape)}")
+            return Unknown("an invalid index")
+        if n_ell == 0:
+            items.append(Opaque("Ellipsis"))
+        out: list = []
+        advanced: list = []
+        advanced_pos = None
+        dim = 0
+        shape = list(arr.shape)
+        for it in items:
+            if isinstance(it, Opaque) and it.what == "Ellipsis":
+                span = len(shape) - consumed
+                out.extend(shape[dim:dim + span])
+                dim += span
+                continue
+            if isinstance(it, NoneValue):
+                out.append(1)
+                continue
+            if isinstance(it, SliceValue):
+                parts = []
+                for part in (it.lower, it.upper, it.step):
+                    if part is None or isinstance(part, NoneValue):
+                        parts.append(None)
+                    elif isinstance(part, Scalar) and part.known:
+                        parts.append(_rule_dim(sympy.sympify(part.expr)))
+                    else:
+                        parts.append(_DATA)
+                if _DATA in parts:
+                    out.append(self.data_dim())
+                else:
+                    try:
+                        out.append(_rule_dim(sympy.sympify(slice_length(_rule_dim(sympy.sympify(shape[dim])), *parts))))
+                    except (UndecidableDimension, ShapeError) as err:
+                        self.diag(node, "FS107", "warning", f"a slice the analyzer cannot size: {err}")
+                        out.append(self.data_dim())
+                dim += 1
+                continue
+            if isinstance(it, Scalar):
+                dim += 1
+                continue
+            if isinstance(it, (Array, List, Tuple)):
+                s = self.shape_of(it, node)
+                is_bool = isinstance(it, Array) and it.dtype == "bool"
+                if s is None:
+                    s = (self.data_dim(),)
+                if is_bool:
+                    advanced.append((self.data_dim(),))
+                    dim += max(len(s), 1)
+                else:
+                    advanced.append(tuple(s))
+                    dim += 1
+                if advanced_pos is None:
+                    advanced_pos = len(out)
+                continue
+            out.append(self.data_dim())
+            dim += 1
+        if advanced:
+            from flopscope.costs.shapes import broadcast
+
+            try:
+                adv = broadcast(*advanced)
+            except ShapeError as err:
+                self.diag(node, "FS108", "error", f"indexing raises at runtime: {err}")
+                return Unknown("an invalid index")
+            out[advanced_pos:advanced_pos] = list(adv)
+        if not out and arr.shape is not None and all(isinstance(it, Scalar) or (isinstance(it, Opaque) and it.what == "Ellipsis") for it in items):
+            return Scalar(None, "float", numpy=True)
+        return Array(tuple(out), arr.metered, arr.dtype)
+
+    def data_dim(self):
+        sym = sympy.Symbol(f"nnz{next(self._data_dims)}", integer=True, nonnegative=True)
+        self.data_symbols.add(sym)
+        return sym
+
+    def check_setitem(self, arr: Array, index: tuple, value: Value, node) -> None:
+        if isinstance(value, Array) and value.metered is False and arr.metered:
+            pass  # assigning into a metered array is free either way
+
+
+class _NotStatic(Exception):
+    pass
+
+
+_DATA = object()
+_data_counter = itertools.count(1)
+
+_DTYPE_NAMES = {
+    "bool_", "bool", "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64", "intp", "uintp",
+    "float16", "float32", "float64", "longdouble", "complex64", "complex128", "clongdouble", "str_", "bytes_",
+    "object_", "generic", "number", "integer", "floating", "complexfloating", "inexact", "signedinteger",
+    "unsignedinteger", "double", "single", "half", "int_", "uint", "float_", "complex_", "cdouble", "csingle",
+}
+
+
+def _numpy_has(prefix: str, name: str) -> bool:
+    import numpy as np
+
+    owner = getattr(np, prefix, None) if prefix else np
+    return owner is not None and hasattr(owner, name)
+
+
+def _rule_dim(d):
+    if getattr(d, "is_Integer", False):
+        return int(d)
+    return d
+
+
+def _maybe_metered(v: Value) -> bool:
+    return isinstance(v, (Unknown,)) or (isinstance(v, Array) and v.metered)
+
+
+def _replace(args, kwargs, key, value):
+    args, kwargs = list(args), dict(kwargs)
+    if isinstance(key, int):
+        args[key] = value
+    else:
+        kwargs[key] = value
+    return args, kwargs
+
+
+def _affine_shapes(s1, s2, s3) -> bool:
+    if not (isinstance(s1, tuple) and isinstance(s2, tuple) and isinstance(s3, tuple)):
+        return False
+    if not (len(s1) == len(s2) == len(s3)) or any(isinstance(x, tuple) for x in s1):
+        return False
+    for a, b, c in zip(s1, s2, s3):
+        a, b, c = (sympy.sympify(x) for x in (a, b, c))
+        if sympy.expand((c - b) - (b - a)) != 0:
+            return False
+    return True
+
+
+def _shape_at(s1, s2, count):
+    out = []
+    for a, b in zip(s1, s2):
+        a, b = sympy.sympify(a), sympy.sympify(b)
+        out.append(sympy.expand(a + (count - 1) * (b - a)))
+    return tuple(out)
+
+
+def _to_python_lists(value):
+    """Nested List values as Python lists (np.block's structure)."""
+    if isinstance(value, List) and value.concrete:
+        return [_to_python_lists(v) for v in value.items]
+    return value
+
+
+def _index_width(it, analyzer) -> int:
+    if isinstance(it, Array) and it.dtype == "bool":
+        return max(len(it.shape), 1)
+    return 1

@@ -1,0 +1,151 @@
+"""Text and JSON output of ``flopscope analyze``."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import sympy
+
+from flopscope.analyzer.model import BOUND, EXACT, UNKNOWN
+from flopscope.analyzer.result import Analysis
+
+
+def fmt(expr: Any) -> str:
+    """A formula as text SymPy can parse back (stable ordering)."""
+    return sympy.sstr(sympy.sympify(expr), order="lex")
+
+
+def num(value: int | None) -> str:
+    return "?" if value is None else f"{value:,}"
+
+
+def _is_one(expr) -> bool:
+    return sympy.sympify(expr) == 1
+
+
+def site_text(a: Analysis, s) -> str:
+    loc = f"{a.path}:{s.line}:{s.col}: {s.op}"
+    indices = a.extra.get("index_symbols", set())
+    if s.formula is not None and not (sympy.sympify(s.formula).free_symbols & indices):
+        cost = fmt(s.formula)
+        if not _is_one(s.count):
+            cost += f"  x {fmt(s.count)}"
+    else:
+        cost = f"{fmt(s.total)} (summed over the loop)"
+    suffix = "" if s.label == EXACT else f"  ({s.label})"
+    return f"{loc}  {cost}  = {num(s.value)}{suffix}"
+
+
+def text(a: Analysis) -> str:
+    lines = [f"flopscope analyze {a.path}  (COST_MODEL v1: a multiply-add is one FLOP; costs from shapes only)"]
+    if a.symbols:
+        lines.append("symbols: " + ", ".join(f"{k}={v}" if v is not None else f"{k} (no value)" for k, v in a.symbols.items()))
+    if a.entry:
+        lines.append(f"entry: {a.entry}")
+    lines.append("")
+    if not a.sites:
+        lines.append("no counted calls found")
+    for s in a.sites:
+        if s.value == 0 and s.label == BOUND and sympy.sympify(s.count) == 0:
+            lines.append(f"{a.path}:{s.line}:{s.col}: {s.op}  not counted (the other branch is costlier)")
+            continue
+        lines.append(site_text(a, s))
+    funcs = [f for f in a.functions if sympy.sympify(f.total) != 0]
+    if funcs:
+        lines.append("")
+        lines.append("by function:")
+        width = max(len(f.name) for f in funcs)
+        for f in funcs:
+            calls = "" if f.calls is None else f"  [{fmt(f.calls)} call{'s' if not _is_one(f.calls) else ''}]"
+            lines.append(f"  {f.name:<{width}}  {fmt(f.total)}  = {num(f.value)}{calls}{_lab(f.label)}")
+    if a.namespaces:
+        lines.append("")
+        lines.append("by namespace:")
+        width = max(len(n.name) for n in a.namespaces)
+        for n in a.namespaces:
+            lines.append(f"  {n.name:<{width}}  {fmt(n.total)}  = {num(n.value)}{_lab(n.label)}")
+    lines.append("")
+    total = f"total: {fmt(a.total)}  = {num(a.value)}  ({a.label})"
+    if a.label == UNKNOWN and a.known_value is not None:
+        total += f"; the known part is {num(a.known_value)}"
+    lines.append(total)
+    for b in a.budgets:
+        where = "--budget" if b.kind == "--budget" else f"{a.path}:{b.line}:{b.col}"
+        name = f" {b.function}" if b.function else (f" [{b.namespace}]" if b.namespace else "")
+        if b.within is None:
+            verdict = "cannot be checked" if b.value is None or b.flop_budget is None else "not decided (the prediction is an upper bound)"
+            lines.append(f"budget {where}{name}: predicted {num(b.value)} of {num(_int(b.flop_budget))}: {verdict}")
+        else:
+            head = _int(b.flop_budget) - b.value
+            status = "within budget" if b.within else "OVER BUDGET"
+            lines.append(
+                f"budget {where}{name}: predicted {num(b.value)} of {num(_int(b.flop_budget))} "
+                f"({100.0 * b.value / max(_int(b.flop_budget), 1):.1f}%), headroom {head:,}: {status}{_lab(b.label)}"
+            )
+    if a.diagnostics:
+        lines.append("")
+    for d in a.diagnostics:
+        lines.append(f"{a.path}:{d.line}:{d.col}: {d.code} {d.message}")
+    return "\n".join(lines)
+
+
+def _lab(label: str) -> str:
+    return "" if label == EXACT else f"  ({label})"
+
+
+def _int(expr) -> int | None:
+    try:
+        return int(sympy.sympify(expr))
+    except (TypeError, ValueError):
+        return None
+
+
+def to_json(a: Analysis) -> dict:
+    return {
+        "path": a.path,
+        "cost_model": "COST_MODEL v1",
+        "entry": a.entry,
+        "symbols": dict(a.symbols),
+        "total": {"formula": fmt(a.total), "value": a.value, "exact": a.label == EXACT, "label": a.label,
+                  "known_value": a.known_value},
+        "sites": [
+            {
+                "line": s.line, "col": s.col, "op": s.op,
+                "formula": fmt(s.formula) if s.formula is not None else None,
+                "count": fmt(s.count), "total": fmt(s.total), "value": s.value, "label": s.label,
+                "namespace": s.namespace or None,
+            }
+            for s in a.sites
+        ],
+        "functions": [{"name": f.name, "formula": fmt(f.total), "value": f.value, "calls": fmt(f.calls) if f.calls is not None else None,
+                       "label": f.label} for f in a.functions],
+        "namespaces": [{"name": n.name, "formula": fmt(n.total), "value": n.value, "label": n.label} for n in a.namespaces],
+        "budgets": [
+            {"line": b.line, "col": b.col, "flop_budget": _int(b.flop_budget), "formula": fmt(b.formula), "value": b.value,
+             "within": b.within, "label": b.label, "namespace": b.namespace, "kind": b.kind, "function": b.function}
+            for b in a.budgets
+        ],
+        "diagnostics": [
+            {"line": d.line, "col": d.col, "code": d.code, "severity": d.severity, "message": d.message} for d in a.diagnostics
+        ],
+        "exit_code": a.exit_code,
+    }
+
+
+def error_json(path: str, message: str, line: int | None = None, col: int | None = None, code: str = "FS001") -> dict:
+    return {
+        "path": path,
+        "cost_model": "COST_MODEL v1",
+        "error": message,
+        "total": {"formula": None, "value": None, "exact": False, "label": UNKNOWN},
+        "symbols": {},
+        "sites": [],
+        "budgets": [],
+        "diagnostics": [{"line": line or 0, "col": col or 0, "code": code, "severity": "error", "message": message}],
+        "exit_code": 2,
+    }
+
+
+def dumps(data: dict) -> str:
+    return json.dumps(data, indent=2)
