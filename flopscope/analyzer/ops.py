@@ -238,10 +238,11 @@ class OpsMixin:
             return Unknown(str(err))
         return spec, shape, sympy.sympify(cost), metered, static
 
-    def finish_op(self, node, opref, spec, shape, cost, metered, static) -> Value:
+    def finish_op(self, node, opref, spec, shape, cost, metered, static, label: str | None = None) -> Value:
         name = opref.name
         if metered and spec.category != "free":
-            label = f"einsum({static['subscripts']!r})" if name == "einsum" else name
+            if label is None:
+                label = f"einsum({static['subscripts']!r})" if name == "einsum" else name
             mark = self.order_assumed
             self.charge(node, label, cost, self.cost_label(cost))
             if self.order_assumed != mark:
@@ -316,49 +317,21 @@ class OpsMixin:
         return EXACT
 
     def call_ufunc_method(self, node, um: UfuncMethod, args: list, kwargs: dict) -> Value:
+        """add.reduce, add.accumulate, multiply.outer: the table's ufunc.<method> entries."""
         name = f"{um.op.name}.{um.method}"
-        if um.method not in ("reduce", "accumulate", "outer"):
+        spec_name = f"ufunc.{um.method}"
+        if spec_name not in OPS:
             self.diag(node, "FS102", "error", f"{name} is not supported by flopscope yet: it raises at runtime")
             return Unknown(name)
-        if not args:
-            self.diag(node, "FS108", "error", f"{name} needs an array")
+        if um.op.name in ("matmul", "vecdot", "matvec", "vecmat"):
+            self.diag(node, "FS108", "error", f"this call raises at runtime: {name} is not defined for a generalized ufunc")
             return Unknown(name)
-        metered = um.op.via == "flopscope" or any(isinstance(a, Array) and a.metered for a in args)
-        if um.method == "outer":
-            if len(args) < 2:
-                self.diag(node, "FS108", "error", f"{name} needs two arrays")
-                return Unknown(name)
-            sa, sb = self.shape_of(args[0], node), self.shape_of(args[1], node)
-            if sa is None or sb is None:
-                return self.charge_unknown(node, name, f"{name}: an operand cannot be followed", "FS101")
-            out = tuple(sa) + tuple(sb)
-            if metered:
-                self.charge(node, name, dims.numel(out))
-            return Array(tuple(_rule_dim(sympy.sympify(d)) for d in out), metered)
-        s = self.shape_of(args[0], node)
-        if s is None:
-            return self.charge_unknown(node, name, f"{name}: an operand cannot be followed", "FS101")
-        if metered:
-            self.charge(node, name, dims.numel(s))
-        if um.method == "accumulate":
-            return Array(tuple(s), metered)
-        axis = kwargs.get("axis", args[1] if len(args) > 1 else Scalar(sympy.Integer(0)))
-        try:
-            ax = self.static_value(axis)
-        except _NotStatic:
-            return Unknown(name)
-        keep = kwargs.get("keepdims")
-        keepdims = bool(self.decide(keep)) if keep is not None else False
-        from flopscope.costs.shapes import reduce_shape
-
-        try:
-            out = reduce_shape(s, ax, keepdims)
-        except ShapeError as err:
-            self.diag(node, "FS108", "error", f"this call raises at runtime: {err}")
-            return Unknown(str(err))
-        if not out:
-            return Scalar(None, "float", numpy=True)
-        return Array(tuple(out), metered)
+        opref = OpRef(spec_name, um.op.via)
+        priced = self.price(node, opref, args, kwargs)
+        if isinstance(priced, Value):
+            return priced
+        spec, shape, cost, metered, static = priced
+        return self.finish_op(node, opref, spec, shape, cost, metered, static, label=name)
 
     # ------------------------------------------------------------------ arrays
 
@@ -389,6 +362,8 @@ class OpsMixin:
 
     def call_array_method(self, node, m: ArrayMethodValue, args: list, kwargs: dict) -> Value:
         arr, name = m.array, m.name
+        if name in ("conj", "conjugate") and arr.dtype != "complex":
+            return arr  # ndarray.conj() of a real array is the array itself
         if name in METHOD_OPS:
             return self.call_op(node, OpRef(METHOD_OPS[name], "flopscope" if arr.metered else "numpy"), [arr] + list(args), kwargs)
         if name in UNSUPPORTED_METHODS:

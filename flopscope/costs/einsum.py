@@ -123,11 +123,9 @@ def parse(subscripts: str, shapes: Sequence[Sequence[Any]]) -> Contraction:
         before, has, after = _split_term(rhs, "output")
         out = before + (ell_labels if has else []) + after
         if not has and n_ell:
-            # numpy sums ellipsis dimensions that are missing from an explicit output
-            # only when they have size 1; otherwise it is an error.
-            for lab in ell_labels:
-                if not dims.same(sizes[lab], 1):
-                    raise ShapeError("output has more dimensions than subscripts given in einstein sum, but no '...' ellipsis provided to broadcast the extra dimensions.")
+            # numpy.einsum refuses an explicit output without '...' whenever the
+            # inputs have ellipsis dimensions, even of size 1.
+            raise ShapeError("output has more dimensions than subscripts given in einstein sum, but no '...' ellipsis provided to broadcast the extra dimensions.")
         seen: set[str] = set()
         for lab in out:
             if lab in seen:

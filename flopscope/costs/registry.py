@@ -27,6 +27,7 @@ ARRAY = "array"  # one array-like operand
 ARRAYS = "arrays"  # a sequence of array-like operands (concatenate's first argument)
 VARARGS = "varargs"  # *operands
 NESTED = "nested"  # nested lists of operands (np.block); the nesting goes to static["structure"]
+OUTS = "outs"  # a ufunc's out=: None, an array, or a tuple of arrays (never iterated)
 STATIC = "static"  # read by the rules
 PASS = "pass"  # forwarded to NumPy, ignored by the rules
 
@@ -102,14 +103,17 @@ class OpSpec:
     extra_static: tuple[str, ...] = field(default=())
 
     def cost(self, shapes: tuple, **static: Any) -> Any:
-        """The op's cost for these operand shapes; 0 when an operand is empty."""
-        for s in shapes:
-            for d in s:
-                if type(d) is int:
-                    if d == 0:
-                        return 0
-                elif dims.concrete(d) == 0:
-                    return 0
+        """The op's cost for these operand shapes; 0 when its output is empty.
+
+        (Product formulas already vanish on an empty operand; an op that builds a
+        non-empty output from an empty part, concatenate([empty, A]), still pays.)
+        """
+        if self.category == "free":
+            return 0
+        # A reduction's numel(input) is 0 exactly when its input is empty; the
+        # runtime prices reductions from the input's shape alone.
+        if self.category != "reduction" and _empty(self.shape_rule(shapes, **static)):
+            return 0
         return self.cost_rule(shapes, **static)
 
     def shape(self, shapes: tuple, **static: Any) -> Any:
@@ -123,6 +127,19 @@ class OpSpec:
     @property
     def is_free(self) -> bool:
         return self.category == "free"
+
+
+def _empty(out: Any) -> bool:
+    """True if an output shape (or every shape of a multi-output op) has a zero dimension."""
+    if isinstance(out, tuple) and out and all(isinstance(s, tuple) for s in out):
+        return all(_empty(s) for s in out)
+    for d in out:
+        if type(d) is int:
+            if d == 0:
+                return True
+        elif hasattr(d, "free_symbols") and dims.concrete(d) == 0:
+            return True
+    return False
 
 
 class Registry:
@@ -167,6 +184,40 @@ class Bound:
     groups: list  # (param name, kind, count) for each array parameter present
     static: dict
     passthrough: dict
+    given: dict  # every argument the call gave, by parameter name
+
+
+def sequence_params(spec: OpSpec) -> list[tuple[int | None, str]]:
+    """(positional index, name) of the op's sequence-of-arrays parameters."""
+    out = []
+    for i, p in enumerate(spec.params):
+        if p.kind in (ARRAYS, NESTED):
+            out.append((i if p.positional else None, p.name))
+    return out
+
+
+def normalize_sequences(spec: OpSpec, args: tuple, kwargs: dict) -> tuple[tuple, dict]:
+    """Sequences of arrays given as other iterables (a deque) become lists, so that
+    the binder and NumPy see the same operands."""
+    params = sequence_params(spec)
+    if not params:
+        return args, kwargs
+    args = list(args)
+    for index, name in params:
+        if index is not None and index < len(args):
+            args[index] = _as_list(args[index])
+        elif name in kwargs:
+            kwargs = dict(kwargs)
+            kwargs[name] = _as_list(kwargs[name])
+    return tuple(args), kwargs
+
+
+def _as_list(v: Any) -> Any:
+    if isinstance(v, (list, tuple)) or hasattr(v, "shape") or hasattr(v, "__next__") or not hasattr(v, "__iter__"):
+        return v
+    if isinstance(v, (str, bytes, dict)):
+        return v
+    return list(v)
 
 
 def bind(spec: OpSpec, args: tuple, kwargs: dict) -> Bound:
@@ -217,6 +268,8 @@ def bind(spec: OpSpec, args: tuple, kwargs: dict) -> Bound:
                 operands.append(v)
                 groups.append((p.name, ARRAY, 1))
         elif p.kind in (ARRAYS, VARARGS):
+            if hasattr(v, "__next__"):
+                raise TypeError(f"{spec.name}() needs a list or tuple of arrays, not an iterator")
             if v is None:
                 seq = []
             elif isinstance(v, (list, tuple)):
@@ -227,6 +280,10 @@ def bind(spec: OpSpec, args: tuple, kwargs: dict) -> Bound:
                 seq = [v]
             operands.extend(seq)
             groups.append((p.name, p.kind, len(seq)))
+        elif p.kind == OUTS:
+            seq = [] if v is None else [x for x in v if x is not None] if isinstance(v, tuple) else [v]
+            operands.extend(seq)
+            groups.append((p.name, OUTS, len(seq)))
         elif p.kind == NESTED:
             start = len(operands)
 
@@ -242,4 +299,4 @@ def bind(spec: OpSpec, args: tuple, kwargs: dict) -> Bound:
             static[p.name] = v
         elif p.name in values:
             passthrough[p.name] = v
-    return Bound(operands, groups, static, passthrough)
+    return Bound(operands, groups, static, passthrough, values)

@@ -94,6 +94,23 @@ def arg_reduction_shape(shapes, *, axis=None, keepdims=False, **_):
     return reduce_shape(shape, axis, keepdims)
 
 
+def accumulate_shape(shapes, *, axis=0, **_):
+    shape = tuple(shapes[0])
+    if axis is None:
+        raise ShapeError("accumulate does not allow multiple axes")
+    normalize_axis(axis, len(shape))
+    return shape
+
+
+def outer_product_shape(shapes, **_):
+    """ufunc.outer: every element of A against every element of B."""
+    return tuple(shapes[0]) + tuple(shapes[1])
+
+
+def outer_product_cost(shapes, **_):
+    return numel(outer_product_shape(shapes))
+
+
 def cumulative_shape(shapes, *, axis=None, **_):
     shape = shapes[0]
     if axis is None:
@@ -141,12 +158,34 @@ def _matmul(a, b):
     return out, cost
 
 
+def _with_out(out_shape, cost, shapes, core_out: int):
+    """A gufunc's out= may carry more loop (batch) dimensions than its inputs: the
+    loop then runs over the out's batch. Scale the cost by the extra batch."""
+    if len(shapes) < 3:
+        return out_shape, cost
+    out = tuple(shapes[2])
+    full = broadcast(out_shape, out)
+    if len(full) != len(out) or not all(dims.same(x, y) for x, y in zip(full, out)):
+        raise ShapeError(f"non-broadcastable output operand with shape {out} doesn't match the broadcast shape {out_shape}")
+    extra = numel(out[: len(out) - core_out])
+    own = numel(tuple(out_shape)[: len(out_shape) - core_out])
+    if not dims.same(extra, own):
+        cost = cost * dims.floordiv(extra, own) if not dims.is_zero(own) else 0
+    return out, cost
+
+
 def matmul_shape(shapes, **_):
-    return _matmul(shapes[0], shapes[1])[0]
+    out, cost = _matmul(shapes[0], shapes[1])
+    return _with_out(out, cost, shapes, _matmul_core(shapes))[0]
 
 
 def matmul_cost(shapes, **_):
-    return _matmul(shapes[0], shapes[1])[1]
+    out, cost = _matmul(shapes[0], shapes[1])
+    return _with_out(out, cost, shapes, _matmul_core(shapes))[1]
+
+
+def _matmul_core(shapes) -> int:
+    return (len(shapes[0]) > 1) + (len(shapes[1]) > 1)
 
 
 def _dot(a, b):
@@ -173,10 +212,14 @@ def dot_cost(shapes, **_):
 
 
 def _tensordot_axes(axes, na, nb):
+    if hasattr(axes, "tolist") and not hasattr(axes, "free_symbols"):
+        axes = axes.tolist()  # an ndarray of axes
+    if isinstance(axes, (tuple, list)) and len(axes) == 2 and all(_is_index(x) for x in axes):
+        axes = (int(axes[0]), int(axes[1]))
     if isinstance(axes, (tuple, list)) and len(axes) == 2 and not all(isinstance(x, int) for x in axes):
         ax_a, ax_b = axes
-        ax_a = [ax_a] if isinstance(ax_a, int) else list(ax_a)
-        ax_b = [ax_b] if isinstance(ax_b, int) else list(ax_b)
+        ax_a = [int(ax_a)] if _is_index(ax_a) else [int(x) for x in ax_a]
+        ax_b = [int(ax_b)] if _is_index(ax_b) else [int(x) for x in ax_b]
     elif isinstance(axes, (tuple, list)) and len(axes) == 2:
         ax_a, ax_b = [axes[0]], [axes[1]]
     else:
@@ -191,6 +234,18 @@ def _tensordot_axes(axes, na, nb):
     if len(ax_a) != len(ax_b):
         raise ShapeError("shape-mismatch for sum")
     return [normalize_axis(x, na) for x in ax_a], [normalize_axis(x, nb) for x in ax_b]
+
+
+def _is_index(x) -> bool:
+    import operator
+
+    if isinstance(x, bool) or hasattr(x, "free_symbols"):
+        return False
+    try:
+        operator.index(x)
+        return True
+    except TypeError:
+        return False
 
 
 def _tensordot(a, b, axes):
@@ -289,6 +344,8 @@ def kron_cost(shapes, **_):
 
 
 def vecdot_shape(shapes, *, axis=-1, **_):
+    if len(shapes) > 2:
+        return _with_out(vecdot_shape(shapes[:2], axis=axis), 0, shapes, 0)[0]
     s = broadcast(shapes[0], shapes[1])
     if not s:
         raise ShapeError("vecdot: Input operand 0 does not have enough dimensions")
@@ -296,8 +353,9 @@ def vecdot_shape(shapes, *, axis=-1, **_):
     return s[:ax] + s[ax + 1:]
 
 
-def vecdot_cost(shapes, **_):
-    return numel(broadcast(shapes[0], shapes[1]))
+def vecdot_cost(shapes, *, axis=-1, **_):
+    out = vecdot_shape(shapes[:2], axis=axis)
+    return _with_out(out, numel(broadcast(shapes[0], shapes[1])), shapes, 0)[1]
 
 
 def _matvec(a, v):
@@ -310,21 +368,24 @@ def _matvec(a, v):
 
 
 def matvec_shape(shapes, **_):
-    return _matvec(shapes[0], shapes[1])[0]
+    return _with_out(*_matvec(shapes[0], shapes[1]), shapes, 1)[0]
 
 
 def matvec_cost(shapes, **_):
-    return _matvec(shapes[0], shapes[1])[1]
+    return _with_out(*_matvec(shapes[0], shapes[1]), shapes, 1)[1]
+
+
+def _vecmat(shapes):
+    v, a = shapes[0], shapes[1]
+    return _with_out(*_matvec(tuple(a[:-2]) + (a[-1], a[-2]) if len(a) >= 2 else a, v), shapes, 1)
 
 
 def vecmat_shape(shapes, **_):
-    v, a = shapes
-    return _matvec(tuple(a[:-2]) + (a[-1], a[-2]) if len(a) >= 2 else a, v)[0]
+    return _vecmat(shapes)[0]
 
 
 def vecmat_cost(shapes, **_):
-    v, a = shapes
-    return _matvec(tuple(a[:-2]) + (a[-1], a[-2]) if len(a) >= 2 else a, v)[1]
+    return _vecmat(shapes)[1]
 
 
 # --------------------------------------------------------------------------- creation
@@ -362,22 +423,32 @@ def like_shape(shapes, *, shape=None, **_):
     return tuple(shapes[0])
 
 
-def arange_shape(shapes, *, start, stop=None, step=None, **_):
+def arange_shape(shapes, *, start=None, stop=None, step=None, **_):
+    if start is None and stop is None:
+        raise ShapeError("arange() requires stop to be specified.")
     if stop is None:
         start, stop = 0, start
+    if start is None:
+        start = 0
     if step is None:
         step = 1
-    if all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in (start, stop, step)):
+    start, stop, step = (v.item() if hasattr(v, "item") and not hasattr(v, "free_symbols") else v for v in (start, stop, step))
+    if all(isinstance(v, (int, float, complex)) and not isinstance(v, bool) for v in (start, stop, step)):
+        import math
+
         if step == 0:
             raise ShapeError("Maximum allowed size exceeded")
-        span = (stop - start) / step if not all(type(v) is int for v in (start, stop, step)) else None
-        if span is None:
-            length = -((start - stop) // step)
-        else:
-            import math
-
-            length = math.ceil(span)
-        return (max(int(length), 0),)
+        if all(type(v) is int for v in (start, stop, step)):
+            return (max(-((start - stop) // step), 0),)
+        span = (stop - start) / step
+        if isinstance(span, complex):  # numpy: the shorter of the real and imaginary extents
+            parts = [span.real, span.imag]
+            if not all(math.isfinite(p) for p in parts):
+                raise ShapeError("Maximum allowed size exceeded")
+            return (max(min(math.ceil(p) for p in parts), 0),)
+        if not math.isfinite(span):
+            raise ShapeError("Maximum allowed size exceeded")
+        return (max(math.ceil(span), 0),)
     length = dims.ceildiv(stop - start, step)
     if dims.concrete(length) is not None:
         return (max(dims.concrete(length), 0),)

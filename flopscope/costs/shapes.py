@@ -82,7 +82,7 @@ def reduce_shape(shape: Sequence[Any], axis: Any = None, keepdims: Any = False) 
 
 def as_shape(value: Any) -> Shape:
     """A shape argument (an int or a sequence of ints) as a tuple of dims."""
-    if isinstance(value, (tuple, list)):
+    if isinstance(value, (tuple, list)) or (hasattr(value, "__len__") and not isinstance(value, str) and not hasattr(value, "free_symbols")):
         out = tuple(dims.as_dim(v) for v in value)
     else:
         out = (dims.as_dim(value),)

@@ -13,6 +13,7 @@ from flopscope.costs import rules as R
 from flopscope.costs.registry import (
     ARRAY,
     ARRAYS,
+    OUTS,
     Example,
     OpSpec,
     Param,
@@ -46,7 +47,7 @@ BINARY_UFUNCS = (
 ).split()
 BINARY_UFUNCS_2OUT = ("divmod",)
 
-_UFUNC_TAIL = (Param("out", ARRAYS, None, positional=True),) + kwonly(
+_UFUNC_TAIL = (Param("out", OUTS, None, positional=True),) + kwonly(
     p_array("where", None),
     p_pass("casting"),
     p_pass("order"),
@@ -79,10 +80,23 @@ for _name in BINARY_UFUNCS_2OUT:
         (p_array("x1", keyword=False), p_array("x2", keyword=False)) + _UFUNC_TAIL,
         "numel(broadcast output)", _EX_BINARY)
 
+# Methods of every (non-generalized) ufunc: add.reduce, multiply.outer, ...
+_op("ufunc.reduce", "reduction", R.reduction_cost, R.reduction_shape,
+    (p_array("array"), p_static("axis", 0), p_pass("dtype"), p_pass("out"), p_static("keepdims", False),
+     p_pass("initial"), p_pass("where")),
+    "numel(input)", _EX_REDUCE)
+_op("ufunc.accumulate", "reduction", R.reduction_cost, R.accumulate_shape,
+    (p_array("array"), p_static("axis", 0), p_pass("dtype"), p_pass("out")),
+    "numel(input)", _EX_REDUCE)
+_op("ufunc.outer", "pointwise", R.outer_product_cost, R.outer_product_shape,
+    (p_array("A", keyword=False), p_array("B", keyword=False), p_pass("out")) + kwonly(
+        p_pass("where"), p_pass("casting"), p_pass("order"), p_pass("dtype"), p_pass("subok")),
+    "numel(output)", Example((("m",), ("n",)), values=(("m", 256), ("n", 256))))
+
 # Other elementwise ops.
 _op("clip", "pointwise", R.pointwise_cost, R.pointwise_shape,
     (p_array("a"), p_array("a_min", None), p_array("a_max", None), p_array("out", None))
-    + kwonly(p_array("min", None), p_array("max", None), p_pass("casting"), p_pass("dtype"), p_pass("where")),
+    + kwonly(p_array("min", None), p_array("max", None), p_pass("casting"), p_pass("dtype"), p_array("where", None)),
     "numel(broadcast output)", _EX_UNARY)
 _op("nan_to_num", "pointwise", R.pointwise_cost, R.same_shape,
     (p_array("x"), p_pass("copy", True), p_pass("nan", 0.0), p_pass("posinf"), p_pass("neginf")),
@@ -91,10 +105,10 @@ for _name in ("round", "around"):
     _op(_name, "pointwise", R.pointwise_cost, R.same_shape,
         (p_array("a"), p_pass("decimals", 0), p_pass("out")), "numel(output)", _EX_UNARY)
 _op("isclose", "pointwise", R.pointwise_cost, R.pointwise_shape,
-    (p_array("a"), p_array("b"), p_pass("rtol"), p_pass("atol"), p_pass("equal_nan")),
+    (p_array("a"), p_array("b"), p_array("rtol", None), p_array("atol", None), p_pass("equal_nan")),
     "numel(broadcast output)", _EX_BINARY)
 _op("allclose", "pointwise", R.pointwise_cost, R.scalar_result_shape,
-    (p_array("a"), p_array("b"), p_pass("rtol"), p_pass("atol"), p_pass("equal_nan")),
+    (p_array("a"), p_array("b"), p_array("rtol", None), p_array("atol", None), p_pass("equal_nan")),
     "numel(broadcast output)", _EX_BINARY)
 _op("array_equal", "pointwise", R.array_equal_cost, R.array_equal_shape,
     (p_array("a1"), p_array("a2"), p_pass("equal_nan")),
@@ -203,7 +217,7 @@ _op("full_like", "creation", R.output_numel_cost(R.like_shape), R.like_shape,
     + kwonly(p_pass("device")),
     "numel(output)", _EX_UNARY)
 _op("arange", "creation", R.output_numel_cost(R.arange_shape), R.arange_shape,
-    (p_static("start"), p_static("stop", None), p_static("step", None), p_pass("dtype")) + kwonly(p_pass("device"), p_pass("like")),
+    (p_static("start", None), p_static("stop", None), p_static("step", None), p_pass("dtype")) + kwonly(p_pass("device"), p_pass("like")),
     "numel(output) = ceil((stop - start) / step)", Example((), (("start", "n"),), (("n", 256),)))
 _op("linspace", "creation", R.output_numel_cost(R.linspace_shape), R.linspace_shape,
     (p_array("start"), p_array("stop"), p_static("num", 50), p_pass("endpoint", True), p_pass("retstep", False),

@@ -106,8 +106,20 @@ def build(prefix: str) -> dict[str, Any]:
     return out
 
 
+# NumPy functions that compute nothing on an array's data (dtypes, memory, printing):
+# free on a metered array.
+FREE_NUMPY_FUNCTIONS = (
+    "result_type can_cast iscomplexobj isrealobj may_share_memory shares_memory array2string array_repr "
+    "array_str min_scalar_type common_type"
+).split()
+
+
 def install_operators() -> None:
     _array.install_operators()
+    for name in FREE_NUMPY_FUNCTIONS:
+        fn = getattr(np, name, None)
+        if fn is not None:
+            _array.FREE_FUNCTIONS.add(fn)
 
 
 def not_supported(module: str, name: str) -> UnsupportedOperationError:

@@ -129,8 +129,13 @@ class FlopscopeArray(np.ndarray):
     argmax = _method("argmax")
     argmin = _method("argmin")
     clip = _method("clip")
-    conj = _method("conj", "conjugate")
-    conjugate = _method("conjugate")
+    def conj(self):
+        # ndarray.conj() of a real array is the array itself: nothing is computed.
+        if self.dtype.kind != "c":
+            return self
+        return FUNCTIONS_BY_NAME["conjugate"](self)
+
+    conjugate = conj
     cumprod = _method("cumprod")
     cumsum = _method("cumsum")
     dot = _method("dot")

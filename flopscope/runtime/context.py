@@ -11,7 +11,7 @@ from typing import Any, Callable
 
 from flopscope.runtime import summary as _summary
 from flopscope.runtime.errors import BudgetContextError
-from flopscope.runtime.ledger import ACTIVE, INF, SESSION, Ledger, current_frame, entries
+from flopscope.runtime.ledger import ACTIVE, INF, SESSION, Ledger, current_frame, entries, pop_frame, push_frame
 
 
 @dataclass(frozen=True)
@@ -77,7 +77,7 @@ class BudgetContext:
     ``flops.namespace(...)`` scopes extend; it is attribution only.
     """
 
-    __slots__ = ("_ledger", "_tokens")
+    __slots__ = ("_ledger",)
 
     def __init__(self, flop_budget: int | float, namespace: str | None = None, wall_time_limit_s: float | None = None):
         budget = _check_budget(flop_budget)
@@ -85,7 +85,6 @@ class BudgetContext:
             _check_namespace(namespace, "namespace")
         wall = _check_wall(wall_time_limit_s)
         object.__setattr__(self, "_ledger", Ledger(budget, namespace, wall, explicit=True))
-        object.__setattr__(self, "_tokens", [])
 
     def __setattr__(self, name: str, value: Any) -> None:
         raise AttributeError(f"BudgetContext is read-only: cannot set {name!r}")
@@ -115,12 +114,12 @@ class BudgetContext:
                 ledger.deadline = now + (ledger.wall_limit - ledger.elapsed)
             SESSION.register(ledger)
         ledger.depth += 1
-        self._tokens.append(ACTIVE.set((ledger, ledger.namespace or "")))
+        push_frame((ledger, ledger.namespace or ""))
         return self
 
     def __exit__(self, *exc: Any) -> None:
         ledger = self._ledger
-        ACTIVE.reset(self._tokens.pop())
+        pop_frame()
         ledger.depth -= 1
         if ledger.depth == 0:
             ledger.elapsed += time.perf_counter() - ledger.entered_at
@@ -204,34 +203,61 @@ def op_records(ledger: Ledger) -> tuple[OpRecord, ...]:
 
 
 _CO_COROUTINE = 0x80  # inspect.CO_COROUTINE, without importing inspect
+_CO_GENERATOR = 0x20  # inspect.CO_GENERATOR
+
+
+def _wrap_in(fn: Callable, enter: Callable[[], Any]) -> Callable:
+    """Wrap ``fn`` so that its body runs inside ``enter()`` (a fresh context manager
+    per call), for plain functions, coroutine functions and generator functions."""
+    flags = getattr(getattr(fn, "__code__", None), "co_flags", 0)
+    if flags & _CO_COROUTINE:
+
+        @functools.wraps(fn)
+        async def async_wrapper(*args: Any, **kwargs: Any) -> Any:
+            with enter():
+                return await fn(*args, **kwargs)
+
+        return async_wrapper
+    if flags & _CO_GENERATOR:
+
+        @functools.wraps(fn)
+        def gen_wrapper(*args: Any, **kwargs: Any) -> Any:
+            # The body runs on each next()/send(): enter around every step.
+            gen = fn(*args, **kwargs)
+            value = None
+            try:
+                while True:
+                    with enter():
+                        try:
+                            item = gen.send(value)
+                        except StopIteration as stop:
+                            return stop.value
+                    value = yield item
+            finally:
+                gen.close()
+
+        return gen_wrapper
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        with enter():
+            return fn(*args, **kwargs)
+
+    return wrapper
 
 
 def budget(flop_budget: int | float, namespace: str | None = None, wall_time_limit_s: float | None = None) -> Callable:
     """Decorator: run every call of the function inside one shared BudgetContext.
 
     Calls accumulate on the same budget and op log; the context is available as
-    ``fn.budget_context``.
+    ``fn.budget_context``. Plain, async and generator functions are supported.
     """
     ctx = BudgetContext(flop_budget, namespace=namespace, wall_time_limit_s=wall_time_limit_s)
 
     def decorate(fn: Callable) -> Callable:
         if not callable(fn):
             raise TypeError(f"@flops.budget(...) decorates a function, not {type(fn).__name__}")
-        if getattr(getattr(fn, "__code__", None), "co_flags", 0) & _CO_COROUTINE:
-
-            @functools.wraps(fn)
-            async def async_wrapper(*args: Any, **kwargs: Any) -> Any:
-                with ctx:
-                    return await fn(*args, **kwargs)
-
-            async_wrapper.budget_context = ctx  # type: ignore[attr-defined]
-            return async_wrapper
-
-        @functools.wraps(fn)
-        def wrapper(*args: Any, **kwargs: Any) -> Any:
-            with ctx:
-                return fn(*args, **kwargs)
-
+        wrapper = _wrap_in(fn, lambda: ctx)
         wrapper.budget_context = ctx  # type: ignore[attr-defined]
         return wrapper
 
@@ -242,33 +268,26 @@ class namespace:
     """``with flops.namespace("phase"):`` attributes the ops inside to a dotted sub-namespace.
 
     Namespaces are labels only: they do not create budgets or split the limit.
+    One namespace object may be entered several times at once (recursion, tasks).
     """
 
-    __slots__ = ("name", "_token")
+    __slots__ = ("name",)
 
     def __init__(self, name: str) -> None:
         self.name = _check_namespace(name, "namespace name")
-        self._token = None
 
     def __enter__(self) -> "namespace":
         frame = ACTIVE.get()
         ledger, ns = (None, "") if frame is None else frame
-        self._token = ACTIVE.set((ledger, f"{ns}.{self.name}" if ns else self.name))
+        push_frame((ledger, f"{ns}.{self.name}" if ns else self.name))
         return self
 
     def __exit__(self, *exc: Any) -> None:
-        ACTIVE.reset(self._token)
-        self._token = None
+        pop_frame()
 
     def __call__(self, fn: Callable) -> Callable:
         name = self.name
-
-        @functools.wraps(fn)
-        def wrapper(*args: Any, **kwargs: Any) -> Any:
-            with namespace(name):
-                return fn(*args, **kwargs)
-
-        return wrapper
+        return _wrap_in(fn, lambda: namespace(name))
 
 
 def current_namespace() -> str | None:

@@ -17,23 +17,30 @@ a charge id numbers an (op, shapes, cost) triple and lives in the cost caches,
 so the hot path hashes only ints and strings. The call site is the first frame
 outside flopscope's own runtime files.
 
-A NumPy error that refuses the arguments (TypeError, ValueError, IndexError;
-nothing ran) charges nothing. Any other failure after the check, such as
-LinAlgError on a singular matrix, a FloatingPointError under ``errstate``, or
-KeyboardInterrupt, keeps the charge: the work was done.
+A NumPy error that refuses the arguments charges nothing: a TypeError,
+ValueError, IndexError, OverflowError or MemoryError raised inside NumPy
+before any user code ran. Any other failure keeps the charge, because the
+work was done: LinAlgError on a singular matrix, FloatingPointError under
+``errstate``, an exception raised by an ``errstate(call=...)`` handler (user
+code that NumPy called after computing), KeyboardInterrupt.
+
+A BudgetContext is charged only from the thread that entered it: a context
+copied into another thread (``asyncio.to_thread``, ``copy_context().run``)
+raises BudgetContextError there instead of racing the budget check.
 """
 
 from __future__ import annotations
 
 import sys
+import threading
 import time
 from typing import Any, Callable
 
 import numpy as np
 
 from flopscope.costs import OPS
-from flopscope.costs.registry import OpSpec, ShapeError, bind
-from flopscope.runtime.errors import BudgetExhaustedError, TimeExhaustedError, UnsupportedOperationError
+from flopscope.costs.registry import OpSpec, ShapeError, bind, normalize_sequences
+from flopscope.runtime.errors import BudgetContextError, BudgetExhaustedError, TimeExhaustedError, UnsupportedOperationError
 from flopscope.runtime.ledger import ACTIVE, CHARGES, charge_id, current_frame
 
 _nd = np.ndarray
@@ -42,6 +49,8 @@ _pc = time.perf_counter
 _getframe = sys._getframe
 _active_get = ACTIVE.get
 _generic = np.generic
+_get_ident = threading.get_ident
+_NUMPY_DIR = np.__file__.rsplit("/", 1)[0] if "/" in np.__file__ else np.__file__.rsplit("\\", 1)[0]
 _PY_SCALARS = (int, float, complex, bool)
 
 # Files whose frames are flopscope's own; the call site is the first frame outside them.
@@ -129,25 +138,31 @@ def wrap_scalarize(r: Any) -> Any:
 # --------------------------------------------------------------------- refusals
 
 
-def _dummy(x: Any) -> Any:
+def _dummy(x: Any, operands: set | None = None) -> Any:
+    """Zero-stride stand-ins for the array operands (every ndarray when ``operands``
+    is None, else those whose id is in it); other metered arrays become plain views."""
     if isinstance(x, _nd):
-        return np.broadcast_to(np.zeros((), dtype=x.dtype), x.shape)
+        if operands is None or id(x) in operands:
+            return np.broadcast_to(np.zeros((), dtype=x.dtype), x.shape)
+        return _view(x, _nd) if type(x) is FA else x
     if isinstance(x, list):
-        return [_dummy(v) for v in x]
+        return [_dummy(v, operands) for v in x]
     if isinstance(x, tuple):
-        return tuple(_dummy(v) for v in x)
+        return tuple(_dummy(v, operands) for v in x)
     return x
 
 
-def refuse(fn: Callable, args: tuple, kwargs: dict, err: ShapeError) -> None:
+def refuse(fn: Callable, args: tuple, kwargs: dict, err: ShapeError, operands: list | None = None) -> None:
     """Raise NumPy's own error for a call our shape rule refused.
 
     NumPy is called on zero-stride stand-ins of the operands (same shapes and
-    dtypes, no data), so nothing real is computed. If NumPy does not object,
-    our rule's message is raised instead.
+    dtypes, no data), so nothing real is computed; other arguments (tensordot's
+    axes) keep their values. If NumPy does not object, our rule's message is
+    raised instead.
     """
+    ids = None if operands is None else {id(x) for x in operands}
     try:
-        fn(*_dummy(tuple(args)), **{k: _dummy(v) for k, v in kwargs.items()})
+        fn(*_dummy(tuple(args), ids), **{k: _dummy(v, ids) for k, v in kwargs.items()})
     except Exception as numpy_error:  # noqa: BLE001 - re-raised as NumPy's own
         raise numpy_error.with_traceback(None) from None
     raise ValueError(str(err)) from None
@@ -216,11 +231,41 @@ def settle(ledger, rec: list, cost: int, t0: float, t1: float, t2: float, name: 
         raise _time_out(ledger, name, t2, ran=True)
 
 
+_REFUSALS = (TypeError, ValueError, IndexError, OverflowError, MemoryError)
+
+
+def refused(err: BaseException) -> bool:
+    """True if NumPy refused the call's arguments before doing its work.
+
+    An error counts as a refusal only if its type is one NumPy uses for bad
+    arguments and no Python code outside NumPy and flopscope ran during the
+    call (an ``errstate(call=...)`` handler runs after the work is done).
+    """
+    if not isinstance(err, _REFUSALS) or isinstance(err, np.linalg.LinAlgError):
+        return False
+    tb = err.__traceback__
+    while tb is not None:
+        filename = tb.tb_frame.f_code.co_filename
+        if filename not in INTERNAL_FILES and not filename.startswith(_NUMPY_DIR):
+            return False
+        tb = tb.tb_next
+    return True
+
+
 def failed(err: BaseException, ledger, rec: list, cost: int, t0: float, t1: float, name: str) -> None:
     """NumPy raised. Keep the charge unless NumPy refused the arguments outright."""
-    if isinstance(err, (TypeError, ValueError, IndexError, MemoryError)) and not isinstance(err, np.linalg.LinAlgError):
+    if refused(err):
         return
     settle(ledger, rec, cost, t0, t1, _pc(), name)
+
+
+def foreign_thread(ledger, name: str) -> BudgetContextError:
+    if ledger.explicit and ledger.depth == 0:
+        return BudgetContextError(f"{name} was called in a BudgetContext that has already exited")
+    return BudgetContextError(
+        f"{name} was called in another thread than the one that entered this BudgetContext; "
+        "a BudgetContext charges only its own thread (run the work in that thread)"
+    )
 
 
 def execute(name: str, cost: int, cid: int, fn: Callable, args: tuple, kwargs: dict, t0: float, wrapper: Callable) -> Any:
@@ -229,6 +274,8 @@ def execute(name: str, cost: int, cid: int, fn: Callable, args: tuple, kwargs: d
     if fr is None or fr[0] is None:
         fr = current_frame()
     ledger, ns = fr
+    if ledger.owner != _get_ident():
+        raise foreign_thread(ledger, name)
     if t0 > ledger.deadline:
         raise _time_out(ledger, name, t0, ran=False)
     if ledger.used + cost > ledger.budget:
@@ -305,6 +352,8 @@ def make_unary(h: UfuncHandler) -> Callable:
         if fr is None or fr[0] is None:
             fr = current_frame()
         ledger, ns = fr
+        if ledger.owner != _get_ident():
+            raise foreign_thread(ledger, name)
         if t0 > ledger.deadline:
             raise _time_out(ledger, name, t0, ran=False)
         if ledger.used + cost > ledger.budget:
@@ -367,6 +416,8 @@ def make_binary(h: UfuncHandler) -> Callable:
         if fr is None or fr[0] is None:
             fr = current_frame()
         ledger, ns = fr
+        if ledger.owner != _get_ident():
+            raise foreign_thread(ledger, name)
         if t0 > ledger.deadline:
             raise _time_out(ledger, name, t0, ran=False)
         if ledger.used + cost > ledger.budget:
@@ -398,21 +449,11 @@ def make_binary(h: UfuncHandler) -> Callable:
 
 def call_ufunc_general(h: UfuncHandler, args: tuple, kwargs: dict) -> Any:
     """A ufunc call with ``out=``, ``where=``, ``dtype=`` or other keywords."""
-    t0 = _pc()
-    spec = h.spec
-    b = bind(spec, args, kwargs)
-    shapes = tuple(shape_of(x) for x in b.operands)
-    raw_args = unwrap(tuple(args))
-    raw_kwargs = unwrap_kwargs(kwargs)
-    try:
-        spec.shape(shapes, **b.static)
-        cost = spec.cost(shapes, **b.static)
-    except ShapeError as err:
-        refuse(h.ufunc, raw_args, raw_kwargs, err)
-    out = kwargs.get("out")
-    if out is None and len(args) > h.ufunc.nin:
-        out = args[h.ufunc.nin:]
-    r = execute(h.name, cost, charge_id(h.name, shapes, cost), h.ufunc, raw_args, raw_kwargs, t0, wrap)
+    if h.ufunc.signature is not None and ("axes" in kwargs or ("axis" in kwargs and h.name != "vecdot")):
+        raise UnsupportedOperationError(
+            f"{h.name} with axes=/axis= is not supported by flopscope: it is refused rather than mispriced"
+        )
+    r, out = call_bound(h.name, h.spec, h.ufunc, args, kwargs, wrap, None)
     if out is not None:
         outs = out if isinstance(out, tuple) else (out,)
         if len(outs) == 1:
@@ -421,34 +462,22 @@ def call_ufunc_general(h: UfuncHandler, args: tuple, kwargs: dict) -> Any:
     return r
 
 
-METHOD_SPECS = {"reduce": "numel(input)", "accumulate": "numel(input)", "outer": "numel(output)"}
-
-
 def call_ufunc_method(h: UfuncHandler, method: str, args: tuple, kwargs: dict) -> Any:
-    """``ufunc.reduce`` / ``accumulate`` (numel(input)) and ``ufunc.outer`` (numel(output))."""
-    from flopscope.costs import rules
-
-    t0 = _pc()
+    """``add.reduce``, ``add.accumulate``, ``multiply.outer``: priced by the table's
+    ``ufunc.<method>`` entries. ``at`` and ``reduceat`` are not metered yet."""
+    spec = OPS.get(f"ufunc.{method}")
     fn = getattr(h.ufunc, method, None)
-    if method not in METHOD_SPECS or fn is None:
-        raise UnsupportedOperationError(
-            f"{h.name}.{method} is not supported by flopscope yet; it would run unmetered"
-        )
-    name = f"{h.name}.{method}"
-    raw_args = unwrap(tuple(args))
-    raw_kwargs = unwrap_kwargs(kwargs)
-    if method == "outer":
-        if len(args) != 2:
-            fn(*_dummy(raw_args), **raw_kwargs)  # NumPy's own TypeError
-        shapes = (shape_of(args[0]), shape_of(args[1]))
-        cost = rules.numel(tuple(shapes[0]) + tuple(shapes[1]))
-    else:
-        if not args:
-            fn()  # NumPy's own TypeError
-        shapes = (shape_of(args[0]),)
-        cost = rules.numel(shapes[0])
-    cid = charge_id(name, shapes, cost)
-    return execute(name, cost, cid, fn, raw_args, raw_kwargs, t0, wrap_scalarize if method == "reduce" else wrap)
+    if spec is None or fn is None:
+        raise UnsupportedOperationError(f"{h.name}.{method} is not supported by flopscope yet: it is refused rather than run unmetered")
+    if "array" in kwargs:
+        args = ()  # NumPy's override protocol passes array= both ways
+    if h.ufunc.signature is not None:
+        # generalized ufuncs (matmul, vecdot, ...) have no reduce/accumulate/outer: NumPy's own error
+        refuse(fn, tuple(args), kwargs, ShapeError(f"{h.name}.{method} is not defined"))
+    r, out = call_bound(f"{h.name}.{method}", spec, fn, args, kwargs, wrap_scalarize if method == "reduce" else wrap, None)
+    if isinstance(out, tuple):  # the override protocol always passes out= as a tuple
+        out = out[0] if len(out) == 1 else out
+    return r if out is None else out
 
 
 # --------------------------------------------------------------------- table ops
@@ -478,17 +507,20 @@ def _static_key(static: dict) -> Any:
         return None
 
 
-def call_op(h: OpHandler, args: tuple, kwargs: dict) -> Any:
-    """A table op called NumPy-style: bind, price (cached), check, run, charge."""
+def call_bound(name: str, spec: OpSpec, fn: Callable, args: tuple, kwargs: dict, wrapper: Callable, cache: dict | None) -> tuple:
+    """Bind a NumPy-style call with the table's signature, price it (cached), run it.
+
+    Returns (result, the user's ``out`` object or None).
+    """
     t0 = _pc()
-    spec = h.spec
+    args, kwargs = normalize_sequences(spec, args, kwargs)
     b = bind(spec, args, kwargs)
     shapes = tuple(shape_of(x) for x in b.operands)
-    skey = _static_key(b.static)
+    skey = _static_key(b.static) if cache is not None else None
     entry = None
     if skey is not None:
         key = (shapes, skey)
-        entry = h.cache.get(key)
+        entry = cache.get(key)
     raw_args = unwrap(tuple(args))
     raw_kwargs = unwrap_kwargs(kwargs) if kwargs else kwargs
     if entry is None:
@@ -496,13 +528,18 @@ def call_op(h: OpHandler, args: tuple, kwargs: dict) -> Any:
             spec.shape(shapes, **b.static)
             cost = spec.cost(shapes, **b.static)
         except ShapeError as err:
-            refuse(h.fn, raw_args, raw_kwargs, err)
-        entry = (cost, charge_id(h.name, shapes, cost))
+            refuse(fn, args, kwargs, err, b.operands)
+        entry = (cost, charge_id(name, shapes, cost))
         if skey is not None:
-            _cache_put(h.cache, key, entry)
+            _cache_put(cache, key, entry)
     cost, cid = entry
-    r = execute(h.name, cost, cid, h.fn, raw_args, raw_kwargs, t0, h.wrapper)
-    out = kwargs.get("out") if kwargs else None
+    r = execute(name, cost, cid, fn, raw_args, raw_kwargs, t0, wrapper)
+    return r, b.given.get("out")
+
+
+def call_op(h: OpHandler, args: tuple, kwargs: dict) -> Any:
+    """A table op called NumPy-style: bind, price (cached), check, run, charge."""
+    r, out = call_bound(h.name, h.spec, h.fn, args, kwargs, h.wrapper, h.cache)
     return r if out is None else out
 
 
@@ -512,6 +549,9 @@ def make_reduction(h: OpHandler) -> Callable:
     NumPy validates the axis and the rest; a refused call charges nothing.
     """
     name, cache, fn, wrapper = h.name, h.cache, h.fn, h.wrapper
+    # out= may come positionally (np.sum(a, axis, dtype, out)): its place after `a`
+    names = [p.name for p in h.spec.params if p.positional]
+    out_at = names.index("out") - 1 if "out" in names else None
 
     def call(a, *args, **kwargs):
         t0 = _pc()
@@ -534,11 +574,15 @@ def make_reduction(h: OpHandler) -> Callable:
             out = kwargs.get("out")
             kwargs = unwrap_kwargs(kwargs)
         if args:
+            if out_at is not None and len(args) > out_at:
+                out = args[out_at]
             args = unwrap(args)
         fr = _active_get()
         if fr is None or fr[0] is None:
             fr = current_frame()
         ledger, ns = fr
+        if ledger.owner != _get_ident():
+            raise foreign_thread(ledger, name)
         if t0 > ledger.deadline:
             raise _time_out(ledger, name, t0, ran=False)
         if ledger.used + cost > ledger.budget:
@@ -586,7 +630,9 @@ def _einsum_price(subscripts: str, shapes: tuple, raws: list, kwargs: dict) -> t
         spec.shape(shapes, subscripts=subscripts)
         cost = spec.cost(shapes, subscripts=subscripts)
         path = None
-        if len(shapes) > 2 and cost:
+        # Three or more operands run in the table's order, unless dtype= or casting=
+        # ask for NumPy's own (unoptimized) evaluation and its casting checks.
+        if len(shapes) > 2 and cost and not ({"dtype", "casting"} & set(kwargs)):
             path = es.plan(es.parse(subscripts, shapes)).numpy_path()
     except ShapeError as err:
         kw = {k: v for k, v in kwargs.items() if k != "optimize"}
@@ -627,7 +673,7 @@ def call_einsum(operands: tuple, kwargs: dict) -> Any:
             raws.append(r)
             shapes.append(s)
     shapes_t = tuple(shapes)
-    entry = _EINSUM_CACHE.get((subscripts, shapes_t))
+    entry = _EINSUM_CACHE.get((subscripts, shapes_t)) if not kwargs else None
     if entry is None:
         entry = _einsum_price(subscripts, shapes_t, raws, kwargs)
     cost, path, cid = entry
@@ -644,6 +690,8 @@ def call_einsum(operands: tuple, kwargs: dict) -> Any:
     if fr is None or fr[0] is None:
         fr = current_frame()
     ledger, ns = fr
+    if ledger.owner != _get_ident():
+        raise foreign_thread(ledger, "einsum")
     if t0 > ledger.deadline:
         raise _time_out(ledger, "einsum", t0, ran=False)
     if ledger.used + cost > ledger.budget:

@@ -152,6 +152,20 @@ class Ledger:
 # The active (ledger, namespace) pair for this thread / task; None means the
 # thread's default ledger with no namespace.
 ACTIVE: ContextVar[tuple | None] = ContextVar("flopscope_active", default=None)
+# The frames that entering a context or namespace replaced, innermost last. A
+# ContextVar, so each asyncio task unwinds its own entries.
+_SAVED: ContextVar[tuple] = ContextVar("flopscope_saved", default=())
+
+
+def push_frame(frame: tuple) -> None:
+    _SAVED.set(_SAVED.get() + (ACTIVE.get(),))
+    ACTIVE.set(frame)
+
+
+def pop_frame() -> None:
+    saved = _SAVED.get()
+    _SAVED.set(saved[:-1])
+    ACTIVE.set(saved[-1] if saved else None)
 
 
 class _Session:
@@ -169,6 +183,7 @@ class _Session:
         frame = getattr(self.local, "frame", None)
         if frame is None or getattr(self.local, "generation", -1) != self.generation:
             ledger = Ledger(INF, None, None, explicit=False)
+            ledger.owner = threading.get_ident()  # a thread's default ledger is its own
             frame = (ledger, "")
             self.local.frame = frame
             self.local.generation = self.generation
@@ -183,7 +198,8 @@ class _Session:
 
     def reset(self) -> None:
         with self.lock:
-            self.ledgers = []
+            # Contexts that are active right now stay in the view.
+            self.ledgers = [x for x in self.ledgers if x.explicit and x.depth > 0]
             self.started_at = time.perf_counter()
             self.generation += 1
 
