@@ -13,7 +13,12 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 demo: $(STAMP)
-	@echo "== the competition guide's example, run under the metered runtime =="
+	@echo "== 1. predict: flopscope analyze reads the solver and prints its cost formulas =="
+	$(VENV)/bin/flopscope analyze examples/guide_solver.py --shapes n=256
+	@echo
+	$(VENV)/bin/flopscope analyze examples/mlp_forward.py --shapes n=256,depth=4
+	@echo
+	@echo "== 2. run: the same solver under the metered runtime =="
 	$(PY) examples/guide_solver.py
 
 test: $(STAMP)

@@ -295,6 +295,9 @@ class ExprMixin:
         if isinstance(obj, Str):
             return Opaque(f"str.{name}")
         if isinstance(obj, Opaque):
+            if obj.what == "numpy.ndarray" and not name.startswith("_") and name not in ("shape", "ndim", "size", "dtype"):
+                self.diag(node, "FS112", "warning",
+                          f"numpy.ndarray.{name} called on an array bypasses metering (the base class is plain NumPy)")
             return Opaque(f"{obj.what}.{name}")
         if isinstance(obj, Tuple) and name in ("count", "index"):
             return Opaque(f"tuple.{name}")

@@ -397,6 +397,7 @@ class Analyzer(ExprMixin, OpsMixin, BuiltinsMixin):
     def do_import(self, node: cst.Import, scope: Scope) -> None:
         for alias in node.names:
             full = _dotted(alias.name)
+            self.check_escape(node, full)
             if alias.asname is not None:
                 self.write(scope, alias.asname.name.value, Module(full))
             else:
@@ -407,6 +408,8 @@ class Analyzer(ExprMixin, OpsMixin, BuiltinsMixin):
             module = None
         else:
             module = _dotted(node.module)
+        if module is not None:
+            self.check_escape(node, module)
         if isinstance(node.names, cst.ImportStar):
             if module in ("flopscope.numpy", "numpy"):
                 self.diag(node, "FS103", "warning", f"'from {module} import *' is not followed; import the module instead")
@@ -419,6 +422,14 @@ class Analyzer(ExprMixin, OpsMixin, BuiltinsMixin):
             else:
                 value = self.module_attr(Module(module), name, node)
             self.write(scope, bound, value)
+
+    def check_escape(self, node, module: str) -> None:
+        """Threads and context copies run work where a BudgetContext does not see it."""
+        root = module.split(".")[0]
+        if root in ("threading", "contextvars", "concurrent", "multiprocessing", "_thread"):
+            self.diag(node, "FS112", "warning",
+                      f"{module}: work run in other threads or copied contexts is not charged to this BudgetContext "
+                      "(it raises there, or goes to the session total)")
 
     # ------------------------------------------------------------------ compound statements
 

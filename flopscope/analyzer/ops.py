@@ -105,7 +105,9 @@ class OpsMixin:
             if not metered and prefix == "random":
                 return Builtin(f"numpy.random.{name}")
             numpy_has = _numpy_has(prefix, name)
-            if name[:1].isupper() or name in _DTYPE_NAMES or name in ("ndarray", "dtype", "finfo", "iinfo", "errstate"):
+            if name == "ndarray":
+                return Opaque("numpy.ndarray")
+            if name[:1].isupper() or name in _DTYPE_NAMES or name in ("dtype", "finfo", "iinfo", "errstate"):
                 return Opaque(f"{module.name}.{name}")
             if metered:
                 if numpy_has:

@@ -99,7 +99,29 @@ def _decide(relation) -> bool:
     return bool(hook(relation))
 
 
+_EQ_CACHE: dict = {}
+
+
 def decide_eq(a, b) -> bool:
+    """Decide a == b for sizes. Shape rules ask the same questions many times
+    (is n 1? is n m?), so answers are cached per decision hook."""
+    if a is b:
+        return True
+    key = (DECIDER.get(), a, b)
+    try:
+        return _EQ_CACHE[key]
+    except KeyError:
+        pass
+    except TypeError:  # unhashable: decide without the cache
+        return _decide_eq(a, b)
+    result = _decide_eq(a, b)
+    if len(_EQ_CACHE) > 100_000:
+        _EQ_CACHE.clear()
+    _EQ_CACHE[key] = result
+    return result
+
+
+def _decide_eq(a, b) -> bool:
     a, b = sympy.sympify(a), sympy.sympify(b)
     diff = sympy.expand(a - b)
     if diff == 0:

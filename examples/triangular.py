@@ -1,0 +1,16 @@
+"""A triangular loop: the shapes depend on the loop index.
+
+Row block i has i rows, so the loop costs sum over i of 2*i*n FLOPs:
+    flopscope analyze examples/triangular.py --shapes n=100
+gives n**3 - n**2 (990,000 at n = 100).
+"""
+
+import flopscope.numpy as fnp
+
+n = 100
+
+total = 0.0
+for i in range(n):
+    block = fnp.ones((i, n))
+    total += fnp.sum(fnp.exp(block))
+print(total)
