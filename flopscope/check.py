@@ -137,11 +137,9 @@ def run_program(path: str, shapes: list[str] | None = None, entry: str | None = 
             exec(code, namespace)
             if entry is not None:
                 _call_entry(namespace, entry, args or [], values)
-        except flops.BudgetExhaustedError as err:
+        except Exception as err:  # noqa: BLE001 - the solver's own failure is reported, not raised
             error = err
             error_site = _site_of(err, path)
-        except flops.FlopscopeError as err:
-            error = err
     measured = _collect(path)
     measured.error = error
     measured.error_site = error_site
@@ -221,3 +219,201 @@ def _collect(path: str) -> Measurement:
             row["flops"] += flops_
             row["calls"] += calls
     return Measurement(total, by_site, other_files=other)
+
+
+# ---------------------------------------------------------------------- predicted vs measured
+
+AGREE, WITHIN, MISMATCH, UNKNOWN_V, NOT_RUN = "agree", "within bound", "MISMATCH", "unknown", "not reached"
+
+
+@dataclass
+class SiteCheck:
+    line: int
+    col: int
+    op: str
+    predicted: int | None
+    measured: int
+    label: str
+    verdict: str
+
+
+@dataclass
+class CheckResult:
+    path: str
+    symbols: dict
+    sites: list
+    predicted_total: int | None
+    measured_total: int
+    label: str
+    verdict: str
+    analysis: Any
+    measurement: Measurement
+    run_error: dict | None = None
+    notes: list = field(default_factory=list)
+
+    @property
+    def exit_code(self) -> int:
+        if self.verdict in (AGREE, WITHIN):
+            return 0
+        return 1
+
+
+def check_program(path: str, shapes: list[str] | None = None, entry: str | None = None, args: list[str] | None = None,
+                  budget: str | None = None, display_path: str | None = None) -> CheckResult:
+    """Predict with the analyzer, measure with the runtime, and compare site by site."""
+    import warnings
+
+    from flopscope.analyzer import analyze
+
+    analysis = analyze(path, shapes=shapes, entry=entry, args=args, budget=budget, display_path=display_path)
+    if analysis.symbols and any(v is None for v in analysis.symbols.values()):
+        missing = ", ".join(k for k, v in analysis.symbols.items() if v is None)
+        raise UsageError(f"flopscope check runs the program, so every symbol needs a value (--shapes {missing.split(', ')[0]}=VALUE): {missing}")
+    run_shapes = [",".join(f"{k}={v}" for k, v in analysis.symbols.items())] if analysis.symbols else []
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        with np.errstate(all="ignore"):
+            measured = run_program(path, shapes=run_shapes, entry=entry, args=args)
+    return compare(analysis, measured, display_path or path)
+
+
+def compare(analysis, measured: Measurement, path: str) -> CheckResult:
+    from flopscope.analyzer.model import BOUND, EXACT, UNKNOWN
+
+    predicted: dict[tuple, dict] = {}
+    for s in analysis.sites:
+        row = predicted.setdefault((s.line, s.col), {"ops": [], "value": 0, "label": EXACT, "region": s.region})
+        row["ops"].append(s.op)
+        if s.value is None:
+            row["value"] = None
+        elif row["value"] is not None:
+            row["value"] += s.value
+        row["label"] = _worse(row["label"], s.label)
+    stopped = measured.error is not None
+    # Bound regions (data-dependent branches) are judged as a whole: the sites of the
+    # branch that was not counted may run instead of the counted ones.
+    regions: dict[int, list] = {}
+    for key, row in predicted.items():
+        if row["label"] == BOUND and row["region"] is not None:
+            regions.setdefault(row["region"], []).append(key)
+    region_ok = {}
+    for region, keys in regions.items():
+        p = sum(predicted[k]["value"] or 0 for k in keys)
+        m = sum(measured.sites.get(k, {}).get("flops", 0) for k in keys)
+        region_ok[region] = m <= p
+    rows = []
+    for key in sorted(set(predicted) | set(measured.sites)):
+        p = predicted.get(key)
+        m = measured.sites.get(key, {}).get("flops", 0)
+        ops = p["ops"] if p else sorted(measured.sites[key]["ops"])
+        op = ", ".join(dict.fromkeys(ops))
+        if p is None:
+            rows.append(SiteCheck(key[0], key[1], op, None, m, "not predicted", MISMATCH))
+            continue
+        value, label = p["value"], p["label"]
+        if label == UNKNOWN or value is None:
+            verdict = UNKNOWN_V
+        elif label == BOUND:
+            ok = region_ok.get(p["region"], m <= value) if p["region"] is not None else m <= value
+            verdict = WITHIN if ok else MISMATCH
+        elif stopped:
+            verdict = AGREE if m == value else (NOT_RUN if m < value else MISMATCH)
+        else:
+            verdict = AGREE if m == value else MISMATCH
+        rows.append(SiteCheck(key[0], key[1], op, value, m, label, verdict))
+
+    notes = []
+    run_error = None
+    total_p, total_m = analysis.value, measured.total
+    if measured.other_files:
+        notes.append(f"{measured.other_files:,} FLOPs were charged in other files (imported helpers), which the analyzer does not read")
+    if stopped:
+        err = measured.error
+        site = measured.error_site
+        run_error = {"type": type(err).__name__, "message": str(err), "line": site[0] if site else None, "col": site[1] if site else None}
+        if isinstance(err, _BudgetExhausted()):
+            predicted_over = any(b.within is False for b in analysis.budgets)
+            at_site = site is not None and site in predicted and (predicted[site]["value"] or 0) > 0
+            consistent = all(r.verdict in (AGREE, NOT_RUN, WITHIN) for r in rows)
+            verdict = AGREE if predicted_over and at_site and consistent else MISMATCH
+            notes.append("the run stopped with BudgetExhaustedError"
+                         + (f" at {path}:{site[0]}:{site[1]}" if site else "")
+                         + ("; the analyzer predicted this budget to be exceeded" if predicted_over else
+                            "; the analyzer did NOT predict this budget to be exceeded"))
+        else:
+            verdict = MISMATCH
+            where = f" at {path}:{site[0]}:{site[1]}" if site else ""
+            notes.append(f"the program raised {type(err).__name__}{where}: {err}")
+        return CheckResult(path, analysis.symbols, rows, total_p, total_m, analysis.label, verdict, analysis, measured, run_error, notes)
+
+    if any(r.verdict == MISMATCH for r in rows):
+        verdict = MISMATCH
+    elif analysis.label == UNKNOWN or any(r.verdict == UNKNOWN_V for r in rows):
+        verdict = UNKNOWN_V
+    elif analysis.label == BOUND:
+        verdict = WITHIN if total_p is not None and total_m <= total_p else MISMATCH
+    else:
+        verdict = AGREE if total_p == total_m else MISMATCH
+    return CheckResult(path, analysis.symbols, rows, total_p, total_m, analysis.label, verdict, analysis, measured, run_error, notes)
+
+
+def _worse(a: str, b: str) -> str:
+    from flopscope.analyzer.model import worse
+
+    return worse(a, b)
+
+
+def _BudgetExhausted():
+    return flops.BudgetExhaustedError
+
+
+def render_text(r: CheckResult) -> str:
+    lines = [f"flopscope check {r.path}  (COST_MODEL v1: predicted by the analyzer, measured by the runtime)"]
+    if r.symbols:
+        lines.append("symbols: " + ", ".join(f"{k}={v}" for k, v in r.symbols.items()))
+    lines.append("")
+    width = max((len(s.op) for s in r.sites), default=0)
+    locs = [f"{r.path}:{s.line}:{s.col}:" for s in r.sites]
+    loc_width = max((len(x) for x in locs), default=0)
+    for loc, s in zip(locs, r.sites):
+        p = "?" if s.predicted is None else f"{s.predicted:,}"
+        lines.append(f"{loc:<{loc_width}} {s.op:<{width}}  predicted {p:>12}  measured {s.measured:>12,}  {s.verdict}")
+    lines.append("")
+    p = "?" if r.predicted_total is None else f"{r.predicted_total:,}"
+    lines.append(f"total: predicted {p} ({r.label})  measured {r.measured_total:,}  {r.verdict}")
+    for note in r.notes:
+        lines.append(f"note: {note}")
+    n = len(r.sites)
+    if r.verdict == AGREE:
+        lines.append(f"result: predicted = measured at every site ({n} site{'s' if n != 1 else ''})")
+    elif r.verdict == WITHIN:
+        lines.append("result: every measurement is within its predicted bound")
+    elif r.verdict == UNKNOWN_V:
+        lines.append("result: part of the prediction is unknown, so it cannot be confirmed")
+    else:
+        bad = [s for s in r.sites if s.verdict == MISMATCH]
+        lines.append(f"result: MISMATCH ({len(bad)} site{'s' if len(bad) != 1 else ''} disagree)" if bad else "result: MISMATCH")
+    return "\n".join(lines)
+
+
+def to_json(r: CheckResult) -> dict:
+    return {
+        "path": r.path,
+        "cost_model": "COST_MODEL v1",
+        "symbols": dict(r.symbols),
+        "sites": [{"line": s.line, "col": s.col, "op": s.op, "predicted": s.predicted, "measured": s.measured,
+                   "label": s.label, "verdict": s.verdict} for s in r.sites],
+        "total": {"predicted": r.predicted_total, "measured": r.measured_total, "label": r.label, "verdict": r.verdict,
+                  "formula": _fmt(r.analysis.total)},
+        "run_error": r.run_error,
+        "notes": list(r.notes),
+        "diagnostics": [{"line": d.line, "col": d.col, "code": d.code, "severity": d.severity, "message": d.message}
+                        for d in r.analysis.diagnostics],
+        "exit_code": r.exit_code,
+    }
+
+
+def _fmt(expr) -> str:
+    from flopscope.analyzer.render import fmt
+
+    return fmt(expr)

@@ -31,6 +31,22 @@ to be exceeded or part of the cost is unknown; 2 usage error, syntax error, inte
 """
 
 
+CHECK_EPILOG = """\
+examples:
+  flopscope check examples/guide_solver.py --shapes n=256
+  flopscope check examples/estimator.py --entry Ridge.predict --shapes n=512,d=64 --arg 'X=array(n, d)'
+
+The options are those of analyze; every symbol needs a value, since the program runs.
+For --entry, array(...) becomes a metered array of seeded random numbers and obj(...)
+an object with those attributes.
+
+verdicts: agree (an exact prediction equals the measurement), within bound (a bound
+holds), MISMATCH, unknown (part of the prediction is unknown).
+exit codes: 0 every exact prediction equals its measurement and every bound holds;
+1 a mismatch, an unknown part, or the program failed; 2 usage or syntax error.
+"""
+
+
 class _Parser(argparse.ArgumentParser):
     """argparse, but errors honour --format json and exit 2."""
 
@@ -63,6 +79,15 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     _add_program_options(analyze)
+    check = sub.add_parser(
+        "check",
+        help="run a solver and compare what it is charged with what analyze predicts",
+        description="Run the program under the metered runtime at the given sizes and compare, per call site "
+        "and in total, the analyzer's prediction with the runtime's measurement (COST_MODEL v1).",
+        epilog=CHECK_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    _add_program_options(check)
     return parser
 
 
@@ -95,6 +120,8 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.command == "analyze":
         return run_analyze(args)
+    if args.command == "check":
+        return run_check(args)
     return 2
 
 
@@ -117,6 +144,26 @@ def run_analyze(args) -> int:
         print(dumps(to_json(result)))
     else:
         print(text(result))
+    return result.exit_code
+
+
+def run_check(args) -> int:
+    from flopscope.analyzer import UsageError
+    from flopscope.analyzer.render import dumps, error_json
+    from flopscope.analyzer.result import SourceSyntaxError
+    from flopscope.check import check_program, render_text, to_json
+
+    as_json = args.format == "json"
+    try:
+        result = check_program(args.path, shapes=args.shapes, entry=args.entry, args=args.arg, budget=args.budget)
+    except SourceSyntaxError as err:
+        return _fail(str(err), args.path, as_json, code="FS001", dumps=dumps, error_json=error_json)
+    except UsageError as err:
+        return _fail(f"flopscope check: error: {err}", args.path, as_json, code="FS000", dumps=dumps, error_json=error_json)
+    except Exception as err:  # noqa: BLE001 - an internal error is reported, never a traceback
+        return _fail(f"flopscope check: internal error: {type(err).__name__}: {err}", args.path, as_json,
+                     code="FS999", dumps=dumps, error_json=error_json)
+    print(dumps(to_json(result)) if as_json else render_text(result))
     return result.exit_code
 
 

@@ -726,9 +726,11 @@ class Analyzer(ExprMixin, OpsMixin, BuiltinsMixin):
             return None
         return None
 
-    def unknown_loop(self, node, run_body, why: str) -> None:
-        """Analyze the body once to find its sites; their cost is unknown."""
-        mark = len(self.events)
+    def unknown_loop(self, node, run_body, why: str, mark: int | None = None) -> None:
+        """Analyze the body once to find its sites; their cost is unknown.
+
+        ``mark`` includes earlier events in the unknown part (a while's condition)."""
+        mark = len(self.events) if mark is None else mark
         self.write_logs.append([])
         try:
             run_body()
@@ -960,6 +962,7 @@ class Analyzer(ExprMixin, OpsMixin, BuiltinsMixin):
     def while_loop(self, node: cst.While, scope: Scope) -> None:
         iterations = 0
         while True:
+            mark = len(self.events)
             decision = self.decide(self.eval(node.test, scope))
             if decision is False:
                 if node.orelse is not None:
@@ -967,7 +970,7 @@ class Analyzer(ExprMixin, OpsMixin, BuiltinsMixin):
                 return
             if decision is not True:
                 why = "has a condition on array data" if decision is None else "has a condition on sizes without values"
-                self.unknown_loop(node, lambda: self.exec_body(node.body, scope), why)
+                self.unknown_loop(node, lambda: self.exec_body(node.body, scope), why, mark)
                 return
             iterations += 1
             if iterations > UNROLL_LIMIT:
