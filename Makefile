@@ -27,5 +27,9 @@ test: $(STAMP)
 bench: $(STAMP)
 	$(PY) benchmarks/run.py
 
+docs: $(STAMP)
+	$(VENV)/bin/flopscope costs --format markdown > docs/cost-reference.md
+	@echo "wrote docs/cost-reference.md"
+
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache

@@ -88,6 +88,14 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     _add_program_options(check)
+    costs = sub.add_parser(
+        "costs",
+        help="print the cost table: every op's formula and a worked example",
+        description="Print the cost of every op flopscope meters (COST_MODEL v1), computed from the cost table: "
+        "the formula is the op's own cost rule evaluated on symbols, the example its value at the sizes shown.",
+    )
+    costs.add_argument("ops", nargs="*", metavar="OP", help="ops to show (default: all), e.g. einsum linalg.solve")
+    costs.add_argument("--format", choices=("text", "json", "markdown"), default="text", help="output format (default: text)")
     return parser
 
 
@@ -122,6 +130,8 @@ def main(argv: list[str] | None = None) -> int:
         return run_analyze(args)
     if args.command == "check":
         return run_check(args)
+    if args.command == "costs":
+        return run_costs(args)
     return 2
 
 
@@ -145,6 +155,28 @@ def run_analyze(args) -> int:
     else:
         print(text(result))
     return result.exit_code
+
+
+def run_costs(args) -> int:
+    from flopscope import reference
+
+    try:
+        items = reference.entries(args.ops)
+    except Exception as err:  # noqa: BLE001 - reported, never a traceback
+        if not isinstance(err, KeyError):
+            print(f"flopscope costs: internal error: {type(err).__name__}: {err}", file=sys.stderr)
+            return 2
+        message = f"flopscope costs: error: no op named {err.args[0]} in the cost table (flopscope costs lists them)"
+        if args.format == "json":
+            from flopscope.analyzer.render import dumps, error_json
+
+            print(dumps(error_json("", message, code="FS000")))
+        else:
+            print(message, file=sys.stderr)
+        return 2
+    render = {"text": reference.render_text, "json": reference.render_json, "markdown": reference.render_markdown}[args.format]
+    print(render(items))
+    return 0
 
 
 def run_check(args) -> int:

@@ -145,8 +145,10 @@ for _names, _params, _shape in (
     ("median nanmedian", _MEDIAN_LIKE, R.reduction_shape),
     ("percentile quantile nanpercentile nanquantile", _QUANT_LIKE, R.quantile_shape),
 ):
+    _example = _EX_REDUCE if _shape is not R.quantile_shape else Example(
+        (("m", "n"), ("q",)), (("axis", 0),), (("m", 256), ("n", 256), ("q", 3)))
     for _name in _names.split():
-        _op(_name, "reduction", R.reduction_cost, _shape, _params, "numel(input)", _EX_REDUCE)
+        _op(_name, "reduction", R.reduction_cost, _shape, _params, "numel(input)", _example)
 for _name in ("cumulative_sum", "cumulative_prod"):
     _op(_name, "reduction", R.reduction_cost, R.cumulative_array_api_shape,
         (p_array("x", keyword=False),) + kwonly(p_static("axis", None), p_pass("dtype"), p_pass("out"),
@@ -242,7 +244,8 @@ for _name, _shape in (("dstack", R.dstack_shape), ("column_stack", R.column_stac
 _op("append", "joining", R.output_numel_cost(R.append_shape), R.append_shape,
     (p_array("arr"), p_array("values"), p_static("axis", None)), "numel(output)", _EX_JOIN)
 _op("block", "joining", R.output_numel_cost(R.block_shape), R.block_shape,
-    (p_nested("arrays"),), "numel(output)", None)
+    (p_nested("arrays"),), "numel(output)",
+    Example((("m", "n"), ("m", "n")), (("structure", [0, 1]),), (("m", 256), ("n", 256))))
 
 # Free ops (cost 0): creation of constant arrays, views, copies, shape queries.
 _FREE = "0 (free)"
@@ -282,3 +285,15 @@ _free("atleast_2d", R.atleast_shape(R.atleast_2d), (p_varargs("arys"),))
 _free("atleast_3d", R.atleast_shape(R.atleast_3d), (p_varargs("arys"),))
 for _name in ("shape", "ndim", "size"):
     _free(_name, R.query_shape, (p_array("a"), p_pass("axis")) if _name == "size" else (p_array("a"),))
+
+
+# Names flopscope.numpy exports as they are, free: constants, dtypes, type queries.
+FREE_NAMES = (
+    "pi e inf nan newaxis euler_gamma ndarray dtype generic number integer signedinteger unsignedinteger "
+    "floating complexfloating inexact bool_ bool int8 int16 int32 int64 uint8 uint16 uint32 uint64 intp uintp "
+    "float16 float32 float64 longdouble complex64 complex128 clongdouble str_ bytes_ object_ finfo iinfo "
+    "result_type promote_types can_cast issubdtype isdtype isscalar iscomplexobj isrealobj"
+).split()
+
+# Names refused by design, by reason (see the inventory).
+BLOCKED: dict[str, tuple[str, ...]] = {}

@@ -18,12 +18,9 @@ globals().update(_build.build(""))
 _build.install_operators()
 
 # Constants, dtypes and types: plain NumPy objects, free.
-for _name in (
-    "pi e inf nan newaxis euler_gamma ndarray dtype generic number integer signedinteger unsignedinteger "
-    "floating complexfloating inexact bool_ bool int8 int16 int32 int64 uint8 uint16 uint32 uint64 intp uintp "
-    "float16 float32 float64 longdouble complex64 complex128 clongdouble str_ bytes_ object_ finfo iinfo "
-    "result_type promote_types can_cast issubdtype isdtype isscalar iscomplexobj isrealobj"
-).split():
+from flopscope.costs.table import FREE_NAMES as _FREE_NAMES  # noqa: E402
+
+for _name in _FREE_NAMES:
     if hasattr(_np, _name):
         globals()[_name] = getattr(_np, _name)
 

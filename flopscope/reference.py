@@ -1,0 +1,190 @@
+"""The cost reference, generated from the cost table.
+
+Each op's formula is computed by calling its own cost rule on symbols (the
+shapes of its worked example), and its worked number by calling the rule again
+on the example's integers: the docs print what the code charges. ``flopscope
+costs`` prints this reference; ``make docs`` writes docs/cost-reference.md.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from flopscope.costs import OPS, OpSpec
+from flopscope.costs.table import BLOCKED, FREE_NAMES
+
+CATEGORY_TITLES = {
+    "unary": "Unary pointwise (ufuncs)",
+    "binary": "Binary pointwise (ufuncs, with broadcasting)",
+    "pointwise": "Other elementwise ops",
+    "reduction": "Reductions",
+    "einsum": "einsum",
+    "contraction": "Contractions",
+    "creation": "Creation that is charged",
+    "joining": "Joining",
+    "linalg": "Linear algebra",
+    "fft": "FFT",
+    "sorting": "Sorting, searching, sets, counting",
+    "random": "Random sampling",
+    "misc": "Other",
+    "free": "Free ops (cost 0)",
+}
+
+
+@dataclass(frozen=True)
+class Entry:
+    name: str
+    category: str
+    formula_text: str
+    formula: str | None  # the cost rule evaluated on symbols
+    call: str | None  # the worked example, e.g. "exp((m, n))"
+    values: dict
+    value: int | None  # the worked number
+
+
+def _symbols(example) -> dict:
+    from flopscope.costs.symbolic import size_symbol
+
+    return {name: size_symbol(name) for name, _ in example.values}
+
+
+def _subst(x: Any, syms: dict) -> Any:
+    if isinstance(x, str) and x in syms:
+        return syms[x]
+    if isinstance(x, tuple):
+        return tuple(_subst(v, syms) for v in x)
+    if isinstance(x, list):
+        return [_subst(v, syms) for v in x]
+    return x
+
+
+def _numbers(x: Any, values: dict) -> Any:
+    if isinstance(x, str) and x in values:
+        return values[x]
+    if isinstance(x, tuple):
+        return tuple(_numbers(v, values) for v in x)
+    if isinstance(x, list):
+        return [_numbers(v, values) for v in x]
+    return x
+
+
+def _describe_call(spec: OpSpec) -> str:
+    ex = spec.example
+    parts = [str(tuple(s)).replace("'", "") for s in ex.shapes]
+    parts += [f"{k}={v!r}" if isinstance(v, str) and k == "subscripts" else f"{k}={str(v).replace(chr(39), '')}" for k, v in ex.static]
+    return f"{spec.name}({', '.join(parts)})"
+
+
+def entry(spec: OpSpec) -> Entry:
+    """An op's reference entry: its rule on symbols, and on the example's numbers."""
+    ex = spec.example
+    if ex is None or spec.is_free:
+        return Entry(spec.name, spec.category, spec.formula, "0" if spec.is_free else None, None, {}, 0 if spec.is_free else None)
+    from flopscope.analyzer.render import fmt
+    from flopscope.costs import dims
+
+    syms = _symbols(ex)
+    values = dict(ex.values)
+    shapes = tuple(_subst(tuple(s), syms) for s in ex.shapes)
+    static = {k: _subst(v, syms) for k, v in ex.static}
+    subs = {syms[k]: v for k, v in values.items()}
+
+    def decide(relation) -> bool:
+        return bool(relation.xreplace(subs))
+
+    def evaluate(expr) -> float:
+        return float(expr.xreplace(subs))
+
+    tokens = (dims.DECIDER.set(decide), dims.EVALUATOR.set(evaluate))
+    try:
+        spec.shape(shapes, **static)
+        formula = spec.cost(shapes, **static)
+    finally:
+        dims.DECIDER.reset(tokens[0])
+        dims.EVALUATOR.reset(tokens[1])
+    int_shapes = tuple(_numbers(tuple(s), values) for s in ex.shapes)
+    int_static = {k: _numbers(v, values) for k, v in ex.static}
+    value = spec.cost(int_shapes, **int_static)
+    return Entry(spec.name, spec.category, spec.formula, fmt(formula), _describe_call(spec), values, int(value))
+
+
+def entries(names: list[str] | None = None) -> list[Entry]:
+    if names:
+        missing = [n for n in names if n not in OPS]
+        if missing:
+            raise KeyError(", ".join(missing))
+        return [entry(OPS[n]) for n in names]
+    return [entry(spec) for spec in OPS]
+
+
+def render_text(items: list[Entry]) -> str:
+    lines = []
+    width = max((len(e.name) for e in items), default=0)
+    for e in items:
+        head = f"{e.name:<{width}}  [{e.category}]  {e.formula_text}"
+        if e.call is not None:
+            values = ", ".join(f"{k}={v}" for k, v in e.values.items())
+            head += f"\n{'':<{width}}  = {e.formula};  {e.call} at {values}: {e.value:,}"
+        lines.append(head)
+    return "\n".join(lines)
+
+
+def render_json(items: list[Entry]) -> str:
+    return json.dumps(
+        [{"name": e.name, "category": e.category, "formula_text": e.formula_text, "formula": e.formula,
+          "example": e.call, "values": e.values, "value": e.value} for e in items],
+        indent=2,
+    )
+
+
+def render_markdown(items: list[Entry]) -> str:
+    out = [
+        "# Cost reference (COST_MODEL v1)",
+        "",
+        "<!-- Generated by `make docs` (flopscope costs --format markdown) from flopscope/costs/. "
+        "Do not edit: tests/test_reference.py fails when this file is stale. -->",
+        "",
+        "Every op flopscope meters, with its cost. The *formula* column is the op's own",
+        "cost rule evaluated on symbols, and the *example* its value at the sizes shown:",
+        "both are computed from the cost table, the same code the runtime charges and the",
+        "analyzer predicts with. Conventions: a multiply-add is one FLOP; `numel(x)` is the",
+        "number of elements; `clog2(n)` is ceil(log2(n)); an op whose output is empty costs 0.",
+        "",
+    ]
+    by_cat: dict[str, list[Entry]] = {}
+    for e in items:
+        by_cat.setdefault(e.category, []).append(e)
+    order = [c for c in CATEGORY_TITLES if c in by_cat] + sorted(c for c in by_cat if c not in CATEGORY_TITLES)
+    for cat in order:
+        group = by_cat[cat]
+        out.append(f"## {CATEGORY_TITLES.get(cat, cat)} ({len(group)})")
+        out.append("")
+        if cat == "free":
+            out.append("These cost nothing: " + ", ".join(f"`{e.name}`" for e in group) + ".")
+            out.append("")
+            continue
+        out.append("| op | cost | formula | example | FLOPs |")
+        out.append("|---|---|---|---|---|")
+        for e in group:
+            if e.formula is None:
+                out.append(f"| `{e.name}` | {e.formula_text} | | | |")
+                continue
+            values = ", ".join(f"{k}={v}" for k, v in e.values.items())
+            out.append(f"| `{e.name}` | {e.formula_text} | `{e.formula}` | `{e.call}`, {values} | {e.value:,} |")
+        out.append("")
+    out.append("## Also free")
+    out.append("")
+    out.append("Views and queries on arrays: `.T`, `.reshape`, `.ravel`, `.astype`, `.copy`, indexing and slicing, "
+               "`.shape`, `.ndim`, `.size`, printing; and " + ", ".join(f"`{n}`" for n in FREE_NAMES) + ".")
+    out.append("")
+    if BLOCKED:
+        out.append("## Refused")
+        out.append("")
+        out.append("These raise `UnsupportedOperationError` with the reason, rather than run unmetered:")
+        out.append("")
+        for reason, names in BLOCKED.items():
+            out.append(f"- {reason}: " + ", ".join(f"`{n}`" for n in names))
+        out.append("")
+    return "\n".join(out)
