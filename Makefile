@@ -5,6 +5,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
 .PHONY: demo test bench fuzz docs clean
+FUZZ_EXAMPLES ?= 2000
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -20,9 +21,16 @@ demo: $(STAMP)
 	@echo
 	@echo "== 2. run: the same solver under the metered runtime =="
 	$(PY) examples/guide_solver.py
+	@echo
+	@echo "== 3. check: run it and compare, call site by call site, predicted with measured =="
+	$(VENV)/bin/flopscope check examples/guide_solver.py --shapes n=256
+	$(VENV)/bin/flopscope check examples/cg_solver.py --shapes n=200,steps=25
 
 test: $(STAMP)
 	$(PY) -m pytest
+
+fuzz: $(STAMP)
+	FLOPSCOPE_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(PY) -m pytest tests/test_fuzz.py -q -s
 
 bench: $(STAMP)
 	$(PY) benchmarks/run.py
