@@ -136,24 +136,30 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def run_analyze(args) -> int:
-    from flopscope.analyzer import UsageError, analyze
-    from flopscope.analyzer.render import dumps, error_json, text, to_json
+    from flopscope.analyzer import analyze
+    from flopscope.analyzer.render import text, to_json
+
+    return _run_program_command("analyze", args, analyze, text, to_json)
+
+
+def _run_program_command(name: str, args, compute, render_text, render_json) -> int:
+    """analyze and check: run ``compute`` on the program's options, print text or JSON,
+    and turn every failure into a message and exit code 2, JSON included."""
+    from flopscope.analyzer import UsageError
+    from flopscope.analyzer.render import dumps, error_json
     from flopscope.analyzer.result import SourceSyntaxError
 
     as_json = args.format == "json"
     try:
-        result = analyze(args.path, shapes=args.shapes, entry=args.entry, args=args.arg, budget=args.budget)
+        result = compute(args.path, shapes=args.shapes, entry=args.entry, args=args.arg, budget=args.budget)
     except SourceSyntaxError as err:
         return _fail(str(err), args.path, as_json, code="FS001", dumps=dumps, error_json=error_json)
     except UsageError as err:
-        return _fail(f"flopscope analyze: error: {err}", args.path, as_json, code="FS000", dumps=dumps, error_json=error_json)
+        return _fail(f"flopscope {name}: error: {err}", args.path, as_json, code="FS000", dumps=dumps, error_json=error_json)
     except Exception as err:  # noqa: BLE001 - an internal error is reported, never a traceback
-        return _fail(f"flopscope analyze: internal error: {type(err).__name__}: {err}", args.path, as_json,
+        return _fail(f"flopscope {name}: internal error: {type(err).__name__}: {err}", args.path, as_json,
                      code="FS999", dumps=dumps, error_json=error_json)
-    if as_json:
-        print(dumps(to_json(result)))
-    else:
-        print(text(result))
+    print(dumps(render_json(result)) if as_json else render_text(result))
     return result.exit_code
 
 
@@ -180,23 +186,9 @@ def run_costs(args) -> int:
 
 
 def run_check(args) -> int:
-    from flopscope.analyzer import UsageError
-    from flopscope.analyzer.render import dumps, error_json
-    from flopscope.analyzer.result import SourceSyntaxError
     from flopscope.check import check_program, render_text, to_json
 
-    as_json = args.format == "json"
-    try:
-        result = check_program(args.path, shapes=args.shapes, entry=args.entry, args=args.arg, budget=args.budget)
-    except SourceSyntaxError as err:
-        return _fail(str(err), args.path, as_json, code="FS001", dumps=dumps, error_json=error_json)
-    except UsageError as err:
-        return _fail(f"flopscope check: error: {err}", args.path, as_json, code="FS000", dumps=dumps, error_json=error_json)
-    except Exception as err:  # noqa: BLE001 - an internal error is reported, never a traceback
-        return _fail(f"flopscope check: internal error: {type(err).__name__}: {err}", args.path, as_json,
-                     code="FS999", dumps=dumps, error_json=error_json)
-    print(dumps(to_json(result)) if as_json else render_text(result))
-    return result.exit_code
+    return _run_program_command("check", args, check_program, render_text, to_json)
 
 
 def _fail(message: str, path: str, as_json: bool, code: str, dumps, error_json) -> int:

@@ -50,23 +50,14 @@ def _symbols(example) -> dict:
     return {name: size_symbol(name) for name, _ in example.values}
 
 
-def _subst(x: Any, syms: dict) -> Any:
-    if isinstance(x, str) and x in syms:
-        return syms[x]
+def _named(x: Any, names: dict) -> Any:
+    """Replace the example's size names (strings) by symbols or by numbers, inside tuples and lists."""
+    if isinstance(x, str) and x in names:
+        return names[x]
     if isinstance(x, tuple):
-        return tuple(_subst(v, syms) for v in x)
+        return tuple(_named(v, names) for v in x)
     if isinstance(x, list):
-        return [_subst(v, syms) for v in x]
-    return x
-
-
-def _numbers(x: Any, values: dict) -> Any:
-    if isinstance(x, str) and x in values:
-        return values[x]
-    if isinstance(x, tuple):
-        return tuple(_numbers(v, values) for v in x)
-    if isinstance(x, list):
-        return [_numbers(v, values) for v in x]
+        return [_named(v, names) for v in x]
     return x
 
 
@@ -87,8 +78,8 @@ def entry(spec: OpSpec) -> Entry:
 
     syms = _symbols(ex)
     values = dict(ex.values)
-    shapes = tuple(_subst(tuple(s), syms) for s in ex.shapes)
-    static = {k: _subst(v, syms) for k, v in ex.static}
+    shapes = tuple(_named(tuple(s), syms) for s in ex.shapes)
+    static = {k: _named(v, syms) for k, v in ex.static}
     subs = {syms[k]: v for k, v in values.items()}
 
     def decide(relation) -> bool:
@@ -104,8 +95,8 @@ def entry(spec: OpSpec) -> Entry:
     finally:
         dims.DECIDER.reset(tokens[0])
         dims.EVALUATOR.reset(tokens[1])
-    int_shapes = tuple(_numbers(tuple(s), values) for s in ex.shapes)
-    int_static = {k: _numbers(v, values) for k, v in ex.static}
+    int_shapes = tuple(_named(tuple(s), values) for s in ex.shapes)
+    int_static = {k: _named(v, values) for k, v in ex.static}
     value = spec.cost(int_shapes, **int_static)
     return Entry(spec.name, spec.category, spec.formula, fmt(formula), _describe_call(spec), values, int(value))
 
