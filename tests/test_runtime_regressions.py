@@ -251,3 +251,25 @@ def test_conj_of_a_real_array_is_the_array_itself():
         z = fnp.asarray(np.ones(2, complex))
         assert z.conj().dtype == np.complex128
     assert ctx.flops_used == 2 + 2  # asarray of z, then its conjugate
+
+
+def test_an_invalid_in_place_op_is_refused_with_numpys_own_message():
+    # Found by the differential fuzzer (tests/test_fuzz.py): the refusal re-ran NumPy on
+    # read-only stand-ins, and NumPy complained about the read-only output instead.
+    a, b = fnp.full((5, 5), 0.5), fnp.ones((5, 8))
+    plain_a, plain_b = np.full((5, 5), 0.5), np.ones((5, 8))
+    for metered, plain in (
+        (lambda: a.__itruediv__(b), lambda: plain_a.__itruediv__(plain_b)),
+        (lambda: fnp.add(a, b, out=a), lambda: np.add(plain_a, plain_b, out=plain_a)),
+        (lambda: fnp.add(a, b, a), lambda: np.add(plain_a, plain_b, plain_a)),
+    ):
+        with pytest.raises(ValueError) as ours:
+            metered()
+        with pytest.raises(ValueError) as numpys:
+            plain()
+        assert str(ours.value) == str(numpys.value)
+        assert "read-only" not in str(ours.value)
+    with flops.BudgetContext(flop_budget=10**6) as ctx:
+        with pytest.raises(ValueError):
+            a /= b
+    assert ctx.flops_used == 0

@@ -130,6 +130,10 @@ class Analyzer(ExprMixin, OpsMixin, BuiltinsMixin):
         self.budget_stack: list[BudgetInfo] = []
         self.func_stack: list[Frame] = []
         self.loop_bounds: list[L.LoopBounds] = []
+        # per summed loop: set when a decision in its body depends on its index in a
+        # way the closed form cannot follow (the loop is then followed at the given sizes)
+        self.loop_trouble: list[bool] = []
+        self._points: dict = {}  # index_points() per nest of loops
         self.loop_flags: list[set] = []  # early exits seen inside each enclosing loop
         self.write_logs: list[list] = []
         self.append_logs: list[list] = []
@@ -154,13 +158,135 @@ class Analyzer(ExprMixin, OpsMixin, BuiltinsMixin):
         """Settle a comparison between symbolic sizes (for the shape rules)."""
         free = relation.free_symbols
         loop_vars = {b.var for b in self.loop_bounds}
-        if free & loop_vars or free & self.data_symbols or any(self.values.get(str(s)) is None for s in free - loop_vars - self.data_symbols):
-            if isinstance(relation, sympy.Eq) and (relation.lhs == 1 or relation.rhs == 1):
+        general_one = isinstance(relation, sympy.Eq) and (relation.lhs == 1 or relation.rhs == 1)
+        if free & self.data_symbols or any(self.values.get(str(s)) is None for s in free - loop_vars - self.data_symbols):
+            if general_one:
                 return False  # a size in general position is not 1
             from flopscope.costs.dims import UndecidableDimension
 
             raise UndecidableDimension(f"cannot decide {relation} without values for its symbols")
+        if free & loop_vars:
+            # Every size has a value: decide for every value the loop indices take.
+            answer = self.decide_over_indices(relation, mark=not general_one)
+            if answer is not None:
+                return answer
+            if general_one:
+                return False  # a size in general position is not 1
+            from flopscope.costs.dims import UndecidableDimension
+
+            raise UndecidableDimension(f"cannot decide {relation}: it depends on the loop index")
         return bool(relation.xreplace(self.substitution))
+
+    def decide_over_indices(self, relation, mark: bool = True) -> bool | None:
+        """A condition on loop indices (every other size has a value): its answer if it
+        is the same for every value the indices take at the given sizes, else None, and
+        (``mark``) the loops over those indices are followed iteration by iteration."""
+        loop_vars = {b.var for b in self.loop_bounds}
+        free = relation.free_symbols
+        if free & self.data_symbols or any(self.values.get(str(s)) is None for s in free - loop_vars):
+            return None
+        relation = relation.xreplace(self.substitution)
+        proved = self.prove_over_bounds(relation)
+        if proved is not None:
+            return proved
+        points = self.index_points()
+        answers = set()
+        if points:
+            values = self.evaluate_at_points(relation, points)
+            if values is None:
+                return None
+            answers = {bool(v) for v in values}
+        if len(answers) == 1:
+            return answers.pop()
+        if mark and points is not None:
+            self.mark_trouble(free & loop_vars)
+        return None
+
+    def prove_over_bounds(self, relation) -> bool | None:
+        """A relation (sizes already given their values) that holds, or fails, for every
+        index between its loops' bounds (exact for conditions linear in the indices)."""
+        bounds = [L.LoopBounds(b.var, sympy.sympify(b.lo).xreplace(self.substitution),
+                               sympy.sympify(b.hi).xreplace(self.substitution)) for b in self.loop_bounds]
+        if isinstance(relation, (sympy.Eq, sympy.Ne)):
+            diff = sympy.expand(relation.lhs - relation.rhs)
+            if diff == 0:
+                return isinstance(relation, sympy.Eq)
+            if L.provably_positive(diff, bounds) or L.provably_positive(-diff, bounds):
+                return isinstance(relation, sympy.Ne)
+            return None
+        if isinstance(relation, (sympy.StrictLessThan, sympy.LessThan)):
+            diff, strict = relation.rhs - relation.lhs, isinstance(relation, sympy.StrictLessThan)
+        elif isinstance(relation, (sympy.StrictGreaterThan, sympy.GreaterThan)):
+            diff, strict = relation.lhs - relation.rhs, isinstance(relation, sympy.StrictGreaterThan)
+        else:
+            return None
+        holds = L.provably_positive(diff, bounds) if strict else L.provably_nonnegative(diff, bounds)
+        if holds:
+            return True
+        fails = L.provably_nonnegative(-diff, bounds) if strict else L.provably_positive(-diff, bounds)
+        return False if fails else None
+
+    def evaluate_at_points(self, exprs, points: list) -> list | None:
+        """The values of an expression (or a tuple of them) at each index point; the
+        sizes already have their values. Compiled once when there are many points."""
+        single = not isinstance(exprs, tuple)
+        items = (exprs,) if single else exprs
+        variables = [b.var for b in self.loop_bounds]
+        out = None
+        if len(points) > 32:
+            try:
+                from flopscope.analyzer.result import exact_modules, exact_printer
+
+                fn = sympy.lambdify(variables, list(items), modules=[exact_modules(), "math"], printer=exact_printer())
+                out = [tuple(fn(*(int(p[v]) for v in variables))) for p in points]
+            except Exception:  # noqa: BLE001 - fall back to SymPy, point by point
+                out = None
+        if out is None:
+            out = []
+            for p in points:
+                row = tuple(sympy.sympify(e).xreplace(p) for e in items)
+                if any(not (v in (sympy.true, sympy.false) or v.is_number) for v in row):
+                    return None
+                out.append(row)
+        return [row[0] for row in out] if single else out
+
+    def index_points(self, limit: int = 20_000) -> list | None:
+        """Every value the enclosing summed loops' indices take at the given sizes
+        ({index: value} per iteration), or None when a bound has no value."""
+        key = tuple((b.var, b.start, b.step, b.trips) for b in self.loop_bounds)
+        if key in self._points:
+            return self._points[key]
+        points = self._index_points(limit)
+        if len(self._points) > 64:
+            self._points.clear()
+        self._points[key] = points
+        return points
+
+    def _index_points(self, limit: int):
+        points: list[dict] = [{}]
+        for b in self.loop_bounds:
+            if b.start is None:
+                return None
+            out = []
+            for p in points:
+                start = self.numeric(sympy.sympify(b.start).xreplace(p))
+                trips = self.numeric(sympy.sympify(b.trips).xreplace(p))
+                if start is None or trips is None or not start.is_Integer:
+                    return None
+                for t in range(max(int(sympy.ceiling(trips)), 0)):
+                    q = dict(p)
+                    q[b.var] = sympy.Integer(int(start) + int(b.step) * t)
+                    out.append(q)
+                if len(out) > limit:
+                    return None
+            points = out
+        return points
+
+    def mark_trouble(self, variables) -> None:
+        """The summed loops over these indices must be followed iteration by iteration."""
+        for level, b in enumerate(self.loop_bounds):
+            if b.var in variables:
+                self.loop_trouble[level] = True
 
     def evaluator(self, expr) -> float:
         """A number for a symbolic size, to choose an einsum contraction order."""
@@ -587,6 +713,16 @@ class Analyzer(ExprMixin, OpsMixin, BuiltinsMixin):
             self.events.append(_weight(ev, sympy.Not(cond)))
         self.merge_states(then_state, else_state, cond, node)
         if exits:
+            loop_vars = {b.var for b in self.loop_bounds}
+            free = sympy.sympify(cond).free_symbols
+            if (free & loop_vars and not any(self.values.get(str(x)) is None for x in free - loop_vars)
+                    and self.index_points() is not None):
+                # The exit depends on a loop index, every size has a value: the loops over
+                # those indices (and the loop a break or continue leaves) are followed
+                # iteration by iteration, where the exit is decided.
+                self.mark_trouble(free & loop_vars)
+                if any(not isinstance(sig, ReturnSignal) for sig in exits) and self.loop_trouble:
+                    self.loop_trouble[-1] = True
             self.diag(node, "FS114", "info", "a branch on a symbol without value leaves early: the enclosing loop or function is an upper bound")
             for sig in exits:
                 self.note_exit(sig)
@@ -793,15 +929,26 @@ class Analyzer(ExprMixin, OpsMixin, BuiltinsMixin):
         if status == "ok":
             self.finish_loop(node, nonneg, trips)
             return
-        # The body changes state from one iteration to the next: try induction.
-        induction = self.induction(varying, var, a, c)
-        if induction is not None:
-            status, again = self.symbolic_loop_pass(*args, carried=induction, item_of=item_of)
-            if status == "ok":
-                self.finish_loop(node, nonneg, trips)
-                return
-            self.restore_changed(again)  # the second pass did not reproduce the induction
-        self.unrolled_loop(node, target, a, c, trips, run_body, scope, item_of)
+        if status == "changed":
+            # The body changes state from one iteration to the next: try induction.
+            induction = self.induction(varying, var, a, c)
+            if induction is not None:
+                status, again = self.symbolic_loop_pass(*args, carried=induction, item_of=item_of)
+                if status == "ok":
+                    self.finish_loop(node, nonneg, trips)
+                    return
+                # The second pass did not reproduce the induction: every carried slot
+                # gets its value from before the loop back (the pass set them all, as
+                # functions of the index, before it ran the body).
+                if status == "changed":
+                    self.restore_changed(again)
+                for (container, slot), (v0, _step) in induction.items():
+                    _set_slot(container, slot, v0)
+        why = None
+        if status == "trouble":
+            why = ("a decision in this loop's body (a size, a condition, an einsum order) depends on its index in a way "
+                   "the closed form does not follow: it was followed iteration by iteration, at the given sizes")
+        self.unrolled_loop(node, target, a, c, trips, run_body, scope, item_of, why)
 
     def symbolic_loop_pass(self, node, target, var, a, c, trips, lo, hi, run_body, scope, carried, item_of=None):
         """One pass over the body with a symbolic index. Returns ("ok", None) when the
@@ -813,20 +960,34 @@ class Analyzer(ExprMixin, OpsMixin, BuiltinsMixin):
                 _set_slot(container, slot, step_fn(t))
         self.write_logs.append([])
         self.append_logs.append([])
-        self.loop_bounds.append(L.LoopBounds(var, lo, hi))
+        self.loop_bounds.append(L.LoopBounds(var, lo, hi, a, c, trips))
+        self.loop_trouble.append(False)
         self.loop_flags.append(set())
+        diagnostics = dict(self.diagnostics)
         self.assign(target, Scalar(var, "int") if item_of is None else item_of(var), scope, node)
         try:
             run_body()
-        except ContinueSignal:
-            self.loop_flags[-1].add("continue")
-        except BreakSignal:
-            self.loop_flags[-1].add("break")
+        except (ContinueSignal, BreakSignal) as sig:
+            self.loop_flags[-1].add("continue" if isinstance(sig, ContinueSignal) else "break")
+            if self.index_points() is not None:
+                # an exit decided by sizes: followed at the given sizes, it is exact
+                self.loop_trouble[-1] = True
         finally:
             self.loop_bounds.pop()
+            trouble = self.loop_trouble.pop()
             flags = self.loop_flags.pop()
             log = self.pop_write_log()
             appends = self.append_logs.pop()
+        if trouble:
+            # A decision in the body depends on the index (a slice bound, an einsum
+            # order, a broadcast): this pass is dropped, the loop is followed at the
+            # given sizes instead.
+            _undo_writes(log)
+            for lst, n_before in _list_lengths_before(appends):
+                del lst.items[n_before:]
+            del self.events[mark:]
+            self.diagnostics = diagnostics
+            return ("trouble", None)
         changed = _snapshot_writes(log)
         entry = _entry_values(log)
         target_names = _target_names(target)
@@ -879,7 +1040,8 @@ class Analyzer(ExprMixin, OpsMixin, BuiltinsMixin):
         mark = self._pending_mark
         if nonneg:
             return
-        cond = sympy.StrictGreaterThan(trips, 0)
+        # ceiling(x) > 0 exactly when x > 0: a condition an enclosing loop can split on
+        cond = sympy.StrictGreaterThan(trips.args[0] if isinstance(trips, sympy.ceiling) else trips, 0)
         for i in range(mark, len(self.events)):
             ev = self.events[i]
             self.events[i] = ev.scaled(
@@ -901,15 +1063,20 @@ class Analyzer(ExprMixin, OpsMixin, BuiltinsMixin):
             plan[key] = (old, step)
         return plan
 
-    def unrolled_loop(self, node, target, a, c, trips, run_body, scope: Scope, item_of=None) -> None:
+    def unrolled_loop(self, node, target, a, c, trips, run_body, scope: Scope, item_of=None, why: str | None = None) -> None:
         """Analyze each iteration at the given sizes (formula valid at these sizes)."""
         n = self.numeric(trips)
         a_num = self.numeric(a)
         if n is None or a_num is None or int(n) > UNROLL_LIMIT:
+            # An enclosing loop whose index sets this range is followed iteration by
+            # iteration instead (then this range has a value).
+            if self.index_points() is not None:
+                self.mark_trouble((sympy.sympify(trips).free_symbols | sympy.sympify(a).free_symbols)
+                                  & {b.var for b in self.loop_bounds})
             self.assign(target, Scalar(None, "int") if item_of is None else Unknown("an element"), scope, node)
             self.unknown_loop(node, run_body, "changes its state from one iteration to the next in a way the analyzer cannot sum")
             return
-        self.diag(node, "FS116", "info", "this loop changes its state each iteration: it was followed iteration by iteration, at the given sizes")
+        self.diag(node, "FS116", "info", why or "this loop changes its state each iteration: it was followed iteration by iteration, at the given sizes")
         index = [sympy.Integer(int(a_num) + int(c) * k) for k in range(max(int(n), 0))]
         items = [Scalar(i, "int") if item_of is None else item_of(i) for i in index]
         self.iterate(node, target, items, run_body, scope)
@@ -964,6 +1131,11 @@ class Analyzer(ExprMixin, OpsMixin, BuiltinsMixin):
         while True:
             mark = len(self.events)
             decision = self.decide(self.eval(node.test, scope))
+            if decision is not None and not isinstance(decision, bool) and decision.free_symbols & {b.var for b in self.loop_bounds}:
+                # a condition on an enclosing loop's index: decided if it is the same for
+                # every index value, else that loop is followed at the given sizes
+                over = self.decide_over_indices(decision)
+                decision = decision if over is None else over
             if decision is False:
                 if node.orelse is not None:
                     self.exec_body(node.orelse.body, scope)
@@ -1094,6 +1266,7 @@ class Analyzer(ExprMixin, OpsMixin, BuiltinsMixin):
 
 
 # ---------------------------------------------------------------------- module-level helpers
+
 
 _MISSING = object()
 

@@ -19,11 +19,16 @@ import sympy
 
 @dataclass
 class LoopBounds:
-    """What is known about a loop index: lo <= var <= hi (inclusive)."""
+    """What is known about a loop index: lo <= var <= hi (inclusive); it takes the
+    values start + step*t for t in range(trips) (what the analyzer enumerates when a
+    decision depends on the index and every size has a value)."""
 
     var: sympy.Symbol
     lo: Any
     hi: Any
+    start: Any = None
+    step: Any = None
+    trips: Any = None
 
 
 @lru_cache(maxsize=None)
@@ -48,6 +53,9 @@ def sum_over_trips(expr, var: sympy.Symbol, start, step, trips):
             T, s_k = _power_sum(k)
             total += coeff * s_k.subs(T, trips)
         return sympy.expand(total)
+    closed = _range_sum(inner, t, sympy.Integer(0), sympy.sympify(trips))
+    if closed is not None:
+        return closed
     try:
         result = sympy.summation(inner, (t, 0, trips - 1))
     except Exception:  # noqa: BLE001 - SymPy raises many types for sums it cannot do
@@ -55,6 +63,91 @@ def sum_over_trips(expr, var: sympy.Symbol, start, step, trips):
     if result is None or result.has(sympy.Sum):
         return sympy.Sum(inner, (t, 0, trips - 1))
     return result
+
+
+def _range_sum(e, t, lo, hi, depth: int = 0):
+    """sum_{t=lo}^{hi-1} e, in closed form, or None.
+
+    Polynomials in ``t`` use Faulhaber's formulas; a ``Piecewise`` whose conditions
+    are thresholds on ``t`` (``t < u``, ``t >= u``, as a branch on a loop index or
+    the emptiness of an inner range give) is split where its condition changes:
+    ``cut = Max(lo, Min(hi, u))``, the first part summed over [lo, cut), the rest
+    over [cut, hi). ``lo <= hi`` is not assumed to be known: an empty range gives
+    0 for the parts before the cut (callers guard a possibly empty range anyway).
+    """
+    if depth > 12:
+        return None
+    if t not in e.free_symbols:
+        return e * (hi - lo)
+    if e.is_Add:
+        parts = [_range_sum(a, t, lo, hi, depth + 1) for a in e.args]
+        return None if any(p is None for p in parts) else sympy.Add(*parts)
+    if e.is_polynomial(t):
+        total = sympy.Integer(0)
+        for (k,), coeff in sympy.Poly(e, t).terms():
+            T, s_k = _power_sum(k)
+            total += coeff * (s_k.subs(T, hi) - s_k.subs(T, lo))
+        return total
+    if e.is_Mul:
+        coeff, dep = e.as_independent(t, as_Add=False)
+        if coeff != 1:
+            inner = _range_sum(dep, t, lo, hi, depth + 1)
+            return None if inner is None else coeff * inner
+        if dep.has(sympy.Piecewise):
+            folded = sympy.piecewise_fold(dep)
+            if folded != dep:
+                return _range_sum(folded, t, lo, hi, depth + 1)
+        return None
+    if isinstance(e, (sympy.Min, sympy.Max)):
+        return _range_sum(e.rewrite(sympy.Piecewise), t, lo, hi, depth + 1)
+    if isinstance(e, sympy.Piecewise):
+        (f, c), rest = e.args[0], e.args[1:]
+        if c is sympy.true:
+            return _range_sum(f, t, lo, hi, depth + 1)
+        if not rest:
+            return None
+        g = rest[0].expr if rest[0].cond is sympy.true else sympy.Piecewise(*rest)
+        if t not in c.free_symbols:
+            a, b = _range_sum(f, t, lo, hi, depth + 1), _range_sum(g, t, lo, hi, depth + 1)
+            return None if a is None or b is None else sympy.Piecewise((a, c), (b, True))
+        if isinstance(c, sympy.And):
+            first, *others = c.args
+            nested = sympy.Piecewise((sympy.Piecewise((f, sympy.And(*others)), (g, True)), first), (g, True))
+            return _range_sum(nested, t, lo, hi, depth + 1)
+        if isinstance(c, sympy.Or):
+            first, *others = c.args
+            nested = sympy.Piecewise((f, first), (sympy.Piecewise((f, sympy.Or(*others)), (g, True)), True))
+            return _range_sum(nested, t, lo, hi, depth + 1)
+        threshold = _threshold(c, t)
+        if threshold is None:
+            return None
+        u, below = threshold
+        cut = sympy.Max(lo, sympy.Min(hi, u))
+        before, after = (f, g) if below else (g, f)
+        a = _range_sum(before, t, lo, cut, depth + 1)
+        b = _range_sum(after, t, cut, hi, depth + 1)
+        return None if a is None or b is None else a + b
+    return None
+
+
+def _threshold(cond, t):
+    """A condition on the integer ``t`` as ``t < u`` (u, True) or ``t >= u`` (u, False)."""
+    if isinstance(cond, (sympy.StrictLessThan, sympy.LessThan)):
+        d, strict = sympy.expand(cond.lhs - cond.rhs), isinstance(cond, sympy.StrictLessThan)
+    elif isinstance(cond, (sympy.StrictGreaterThan, sympy.GreaterThan)):
+        d, strict = sympy.expand(cond.rhs - cond.lhs), isinstance(cond, sympy.StrictGreaterThan)
+    else:
+        return None
+    # now the condition is d < 0 (strict) or d <= 0, with d = alpha*t + beta
+    if not d.is_polynomial(t) or sympy.degree(d, t) != 1:
+        return None
+    alpha, beta = d.coeff(t, 1), d.coeff(t, 0)
+    if not alpha.is_number or alpha == 0:
+        return None
+    x = -beta / alpha
+    if alpha > 0:  # t < x, or t <= x
+        return (sympy.ceiling(x) if strict else sympy.floor(x) + 1), True
+    return (sympy.floor(x) + 1 if strict else sympy.ceiling(x)), False  # t > x, or t >= x
 
 
 def trip_count(start, stop, step):
@@ -75,8 +168,13 @@ def substitute_extreme(expr, bounds: list[LoopBounds], lowest: bool):
     for b in reversed(bounds):
         if b.var not in expr.free_symbols:
             continue
-        coeff = sympy.expand(expr).coeff(b.var)
-        if coeff.free_symbols & {x.var for x in bounds} or sympy.expand(expr).has(b.var**2):
+        expanded = sympy.expand(expr)
+        # Only a linear expression reaches its extremes at the bounds. An index inside
+        # floor(), Min() or a Piecewise has no coefficient (coeff() gives 0): not linear.
+        if not expanded.is_polynomial(b.var) or sympy.degree(expanded, b.var) > 1:
+            return None
+        coeff = expanded.coeff(b.var)
+        if coeff.free_symbols & {x.var for x in bounds}:
             return None
         if coeff.is_nonnegative:
             expr = expr.subs(b.var, b.lo if lowest else b.hi)

@@ -155,7 +155,11 @@ class OpsMixin:
         if isinstance(value, Scalar):
             if not value.known:
                 raise _NotStatic()
-            return _rule_dim(sympy.sympify(value.expr))
+            expr = sympy.sympify(value.expr)
+            if expr is sympy.true or expr is sympy.false:
+                # the rules test flags with `is True` (keepdims=True, include_initial=True)
+                return expr is sympy.true
+            return _rule_dim(expr)
         if isinstance(value, Str):
             return value.value
         if isinstance(value, NoneValue):
@@ -228,8 +232,11 @@ class OpsMixin:
                 return self.charge_unknown(node, name, f"{name}: a static argument depends on array data, so the cost is unknown", "FS101")
             return Unknown("a numpy result")
         try:
+            self.order_assumed_now = False
             shape = spec.shape(shapes, **static)
             cost = spec.cost(shapes, **static) if metered else 0
+            if self.order_assumed_now and metered and self.order_holds(spec, shapes, static, cost):
+                self.order_assumed_now = False
         except ShapeError as err:
             self.diag(node, "FS108", "error", f"this call raises at runtime: {err}")
             return Unknown(str(err))
@@ -245,9 +252,10 @@ class OpsMixin:
         if metered and spec.category != "free":
             if label is None:
                 label = f"einsum({static['subscripts']!r})" if name == "einsum" else name
-            mark = self.order_assumed
-            self.charge(node, label, cost, self.cost_label(cost))
-            if self.order_assumed != mark:
+            assumed = self.order_assumed_now
+            cost_label = self.cost_label(cost)
+            self.charge(node, label, cost, cost_label)
+            if assumed and cost_label != UNKNOWN:
                 self.diag(node, "FS106", "info", "the contraction order was chosen at assumed sizes: its cost is an upper bound")
         elif not metered and spec.category != "free":
             self.diag(node, "FS111", "info", f"numpy.{name} on plain numpy arrays is not metered (free at runtime)")
@@ -307,6 +315,49 @@ class OpsMixin:
                 start, step = rest
                 items.extend(_subs_value(item, var, start + step * k) for k in range(int(n)))
         return List(items)
+
+    def order_holds(self, spec, shapes, static, cost) -> bool:
+        """An einsum order chosen at assumed sizes because the sizes depend on a loop
+        index: True if its cost is the cheapest at every value the index takes (at the
+        given sizes), so the cost is exact. If not, the loop is followed iteration by
+        iteration (its index then has a value)."""
+        free = set()
+        for s in shapes:
+            for d in s:
+                free |= sympy.sympify(d).free_symbols
+        loop_vars = {b.var for b in self.loop_bounds}
+        if free & self.data_symbols or any(self.values.get(str(x)) is None for x in free - loop_vars):
+            return False
+        points = self.index_points()
+        if not points:
+            if points is not None:  # the loop does not run at these sizes
+                self.mark_trouble(free & loop_vars)
+            return False
+        flat = tuple(sympy.sympify(d).xreplace(self.substitution) for s in shapes for d in s)
+        rows = self.evaluate_at_points(flat + (sympy.sympify(cost).xreplace(self.substitution),), points)
+        if rows is None:
+            return False
+        seen = set()
+        for row in rows:
+            try:
+                values = [int(v) for v in row]
+            except (TypeError, ValueError):
+                return False
+            if tuple(values) in seen:
+                continue
+            seen.add(tuple(values))
+            numeric, k = [], 0
+            for s in shapes:
+                numeric.append(tuple(values[k:k + len(s)]))
+                k += len(s)
+            try:
+                cheapest = spec.cost(tuple(numeric), **static)
+            except (ShapeError, UndecidableDimension):
+                return False
+            if values[-1] != cheapest:
+                self.mark_trouble(free & loop_vars)
+                return False
+        return True
 
     def cost_label(self, cost) -> str:
         from flopscope.analyzer.model import BOUND, EXACT

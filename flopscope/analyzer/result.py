@@ -110,24 +110,58 @@ def evaluate(expr, substitution: dict) -> int | None:
 
 
 def _numeric_sum(s: sympy.Sum):
-    """A Sum with numeric limits, added term by term (no closed form was found)."""
-    (var, lo, hi), = s.limits
-    if lo.free_symbols or hi.free_symbols:
+    """A Sum with numeric limits, added term by term (no closed form was found).
+
+    Nested limits (a sum over a triangle: the inner bounds mention the outer index)
+    are followed from the outermost in; every term is computed exactly (rationals as
+    Fractions), so a large total is not rounded."""
+    from fractions import Fraction
+
+    variables = [lim[0] for lim in s.limits]
+    bound_symbols = set()
+    for lim in s.limits:
+        for b in lim[1:]:
+            bound_symbols |= sympy.sympify(b).free_symbols
+    if (bound_symbols | s.function.free_symbols) - set(variables):
         return s
-    f = sympy.lambdify(var, s.function, modules=[{**{k: _int_fns[k] for k in _int_fns}, "ceiling": _ceil, "floor": _floor}, "math"])
-    return sympy.Integer(sum(int(round(f(t))) for t in range(int(lo), int(hi) + 1)))
+    modules = [exact_modules(), "math"]
+    term = sympy.lambdify(variables, s.function, modules=modules, printer=exact_printer())
+    bounds = [sympy.lambdify(variables, [lim[1], lim[2]], modules=modules, printer=exact_printer())
+              for lim in s.limits]
+
+    def total(level: int, values: list) -> Fraction:
+        if level < 0:
+            return Fraction(term(*values))
+        lo, hi = bounds[level](*values)
+        acc = Fraction(0)
+        for v in range(int(lo), int(hi) + 1):  # a Sum's limits are inclusive
+            values[level] = v
+            acc += total(level - 1, values)
+        values[level] = 0
+        return acc
+
+    result = total(len(variables) - 1, [0] * len(variables))
+    return sympy.Rational(result.numerator, result.denominator)
 
 
-def _ceil(x):
-    import math
+def exact_modules() -> dict:
+    from fractions import Fraction
 
-    return math.ceil(x)
+    return {"Fraction": Fraction, **_int_fns}
 
 
-def _floor(x):
-    import math
+def exact_printer():
+    """Python code for a size expression that computes exactly: rationals as Fractions
+    (math.floor and math.ceil take them), so nothing is decided by a rounding."""
+    from sympy.printing.pycode import PythonCodePrinter
 
-    return math.floor(x)
+    class ExactPrinter(PythonCodePrinter):
+        def _print_Rational(self, expr):
+            return f"Fraction({expr.p}, {expr.q})"
+
+        _print_Half = _print_Rational
+
+    return ExactPrinter({"fully_qualified_modules": False, "inline": True, "allow_unknown_functions": True})
 
 
 _int_fns = {"clog2": dims.clog2, "floor_log2": dims.floor_log2, "popcount": dims.popcount}
@@ -136,7 +170,17 @@ _int_fns = {"clog2": dims.clog2, "floor_log2": dims.floor_log2, "popcount": dims
 def expand(expr):
     expr = sympy.sympify(expr)
     if expr.has(sympy.Piecewise):
+        # piecewise_fold would hoist a Piecewise out of a Sum, and with it conditions
+        # on the Sum's own index: the Sums are set aside while the rest is folded.
+        hidden = {}
+        if expr.has(sympy.Sum):
+            sums = expr.atoms(sympy.Sum)
+            outer = [s for s in sums if not any(s != o and o.has(s) for o in sums)]
+            hidden = {s: sympy.Dummy("sum") for s in outer}
+            expr = expr.xreplace(hidden)
         expr = sympy.piecewise_fold(expr)
+        if hidden:
+            return sympy.expand(expr).xreplace({d: s for s, d in hidden.items()})
     return sympy.expand(expr)
 
 

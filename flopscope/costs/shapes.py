@@ -35,6 +35,8 @@ def broadcast(*shapes: Sequence[Any]) -> Shape:
                     continue
                 raise ShapeError(_mismatch(shapes))
             if dims.same(x, 1) or dims.same(x, d):
+                if type(d) is int and d == 1 and type(x) is not int:
+                    d = x  # a symbolic size that is 1 here: keep the symbol (the same value)
                 continue
             if dims.same(d, 1):
                 d = x

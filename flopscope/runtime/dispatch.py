@@ -152,6 +152,17 @@ def _dummy(x: Any, operands: set | None = None) -> Any:
     return x
 
 
+def _writable_dummy(x: Any) -> Any:
+    """A zero-stride, writable stand-in for an output array (nothing is allocated)."""
+    if isinstance(x, _nd):
+        return np.lib.stride_tricks.as_strided(np.zeros(1, dtype=x.dtype), x.shape, (0,) * x.ndim, writeable=True)
+    if isinstance(x, tuple):
+        return tuple(_writable_dummy(v) for v in x)
+    if isinstance(x, list):
+        return [_writable_dummy(v) for v in x]
+    return x
+
+
 def refuse(fn: Callable, args: tuple, kwargs: dict, err: ShapeError, operands: list | None = None) -> None:
     """Raise NumPy's own error for a call our shape rule refused.
 
@@ -161,8 +172,15 @@ def refuse(fn: Callable, args: tuple, kwargs: dict, err: ShapeError, operands: l
     raised instead.
     """
     ids = None if operands is None else {id(x) for x in operands}
+    args = tuple(args)
+    stand_ins = _dummy(args, ids)
+    nin = getattr(fn, "nin", None)
+    if isinstance(nin, int) and len(args) > nin:  # a ufunc's positional outputs
+        stand_ins = stand_ins[:nin] + tuple(_writable_dummy(a) for a in args[nin:])
     try:
-        fn(*_dummy(tuple(args), ids), **{k: _dummy(v, ids) for k, v in kwargs.items()})
+        # Outputs get writable stand-ins: a read-only one would make NumPy complain
+        # about it ("output array is read-only") instead of the arguments' real fault.
+        fn(*stand_ins, **{k: _writable_dummy(v) if k == "out" else _dummy(v, ids) for k, v in kwargs.items()})
     except Exception as numpy_error:  # noqa: BLE001 - re-raised as NumPy's own
         raise numpy_error.with_traceback(None) from None
     raise ValueError(str(err)) from None
