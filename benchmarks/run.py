@@ -31,6 +31,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 
 
 def _cases():
+    rng_np, rng_fnp = np.random.default_rng(4), fnp.random.default_rng(4)
     a, b = np.ones(10), np.ones(10)
     fa, fb = fnp.asarray(a), fnp.asarray(b)
     E = np.random.default_rng(0).standard_normal((256, 256))
@@ -38,6 +39,9 @@ def _cases():
     v = np.random.default_rng(2).standard_normal(256)
     fM, fv = fnp.asarray(M), fnp.asarray(v)
     big = np.ones(10**6)
+    S = M @ M.T + 256 * np.eye(256)
+    w = np.random.default_rng(3).standard_normal(1000)
+    sym = flops.as_symmetric(S, symmetry=(0, 1))
     return [
         ("add, 10 elements", lambda: np.add(a, b), lambda: fnp.add(a, b), 40000),
         ("a + b, 10 elements", lambda: a + b, lambda: fa + fb, 40000),
@@ -45,6 +49,11 @@ def _cases():
         ("einsum('ij,j->i'), 256", lambda: np.einsum("ij,j->i", M, v), lambda: fnp.einsum("ij,j->i", M, v), 10000),
         ("A @ x, 256", lambda: M @ v, lambda: fM @ fv, 20000),
         ("sum, 10^6 elements", lambda: np.sum(big), lambda: fnp.sum(big), 3000),
+        # beyond the list: the generic table path, linalg, random, symmetry
+        ("sort, 1000 elements", lambda: np.sort(w), lambda: fnp.sort(w), 20000),
+        ("linalg.solve, 256", lambda: np.linalg.solve(S, v), lambda: fnp.linalg.solve(S, v), 600),
+        ("rng.normal(size=1000)", lambda: rng_np.normal(size=1000), lambda: rng_fnp.normal(size=1000), 20000),
+        ("exp of a symmetric 256x256", lambda: np.exp(S), lambda: fnp.exp(sym), 6000),
     ]
 
 

@@ -30,6 +30,7 @@ from flopscope.runtime.errors import (
     UnsupportedOperationError,
 )
 from flopscope import numpy  # noqa: E402  (builds the metered namespace)
+from flopscope.runtime.symmetric import SymmetricTensor, as_symmetric  # noqa: E402
 
 __version__ = "0.1.0"
 
@@ -41,9 +42,11 @@ __all__ = [
     "FlopscopeArray",
     "FlopscopeError",
     "OpRecord",
+    "SymmetricTensor",
     "SymmetryError",
     "TimeExhaustedError",
     "UnsupportedOperationError",
+    "as_symmetric",
     "budget",
     "budget_summary",
     "budget_summary_dict",

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from flopscope.costs import OPS, OpSpec
-from flopscope.costs.table import BLOCKED, FREE_NAMES
+from flopscope.costs.inventory import BLOCKED, FREE_NAMES_BY_MODULE, counts
 
 CATEGORY_TITLES = {
     "unary": "Unary pointwise (ufuncs)",
@@ -24,6 +24,8 @@ CATEGORY_TITLES = {
     "contraction": "Contractions",
     "creation": "Creation that is charged",
     "joining": "Joining",
+    "manipulation": "Array manipulation (copies that touch data)",
+    "indexing": "Indexing helpers and in-place writes",
     "linalg": "Linear algebra",
     "fft": "FFT",
     "sorting": "Sorting, searching, sets, counting",
@@ -167,8 +169,9 @@ def render_markdown(items: list[Entry]) -> str:
         out.append("")
     out.append("## Also free")
     out.append("")
+    free = [f"{m}.{n}" if m else n for m, names in FREE_NAMES_BY_MODULE.items() for n in names]
     out.append("Views and queries on arrays: `.T`, `.reshape`, `.ravel`, `.astype`, `.copy`, indexing and slicing, "
-               "`.shape`, `.ndim`, `.size`, printing; and " + ", ".join(f"`{n}`" for n in FREE_NAMES) + ".")
+               "`.shape`, `.ndim`, `.size`, printing; and NumPy's own " + ", ".join(f"`{n}`" for n in free) + ".")
     out.append("")
     if BLOCKED:
         out.append("## Refused")
@@ -178,4 +181,14 @@ def render_markdown(items: list[Entry]) -> str:
         for reason, names in BLOCKED.items():
             out.append(f"- {reason}: " + ", ".join(f"`{n}`" for n in names))
         out.append("")
+    out.append("## Inventory")
+    out.append("")
+    out.append("Every public callable of NumPy's namespaces is exactly one of counted, free or blocked "
+               "(`tests/test_inventory.py` enumerates NumPy to prove it):")
+    out.append("")
+    out.append("| Namespace | Counted | Free | Blocked |")
+    out.append("|---|---|---|---|")
+    for module, c in counts().items():
+        out.append(f"| `{module}` | {c['counted']} | {c['free']} | {c['blocked']} |")
+    out.append("")
     return "\n".join(out)

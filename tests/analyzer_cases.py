@@ -85,9 +85,35 @@ y = flopscope.numpy.sum(x, axis=0)
     Case("import flopscope.numpy.linalg as la", """
 import flopscope.numpy as fnp
 import flopscope.numpy.linalg as la
-A = fnp.ones((n, n))
+A = fnp.eye(n)
 x = la.solve(A, A)
-""", ["n=4"], None, None, "unknown", 1, runs=False, codes=("FS102",)),
+""", ["n=4"], "n**3", 64),
+    Case("linalg in a loop: tuple results unpack, namedtuple fields", """
+import flopscope.numpy as fnp
+import flopscope.numpy.linalg as la
+A = fnp.eye(n)
+for i in range(k):
+    w, V = la.eigh(A)
+    A = V @ V.T
+    s = la.norm(w)
+r = fnp.linalg.svd(A, k=2)
+t = fnp.exp(r.S)
+u = fnp.sum(la.eigh(A).eigenvalues)
+""", ["n=8", "k=3"], "k*(2*n**3 + n) + 2*n**2 + n**3 + n + 2", 3096 + 128 + 512 + 8 + 2),
+    Case("fft round trips in a loop", """
+import flopscope.numpy as fnp
+x = fnp.ones((b, n))
+for i in range(k):
+    X = fnp.fft.rfft(x, axis=1)
+    x = fnp.fft.irfft(X, n=n, axis=1)
+Y = fnp.fft.fft2(x)
+""", ["b=4", "n=64", "k=3"], "10*k*b*floor(n/2)*clog2(n) + 5*b*n*(clog2(b) + clog2(n))", 23040 + 10240),
+    Case("det of growing matrices: a triangular loop", """
+import flopscope.numpy as fnp
+for i in range(1, n):
+    A = fnp.ones((i, i)) + fnp.eye(i)
+    d = fnp.linalg.det(A)
+""", ["n=6"], "((n - 1)*n/2)**2 + (n - 1)*n*(2*n - 1)/6", 280),
     Case("numpy functions on metered arrays are charged", """
 import numpy as np
 import flopscope.numpy as fnp
@@ -217,6 +243,28 @@ for i in range(n):
     if fnp.sum(x) > 5:
         break
 """, ["n=10"], "2*n**2", 200, "upper bound", codes=("FS105",), runs=False),
+
+    Case("pad and tile in a loop", HEAD + """
+A = fnp.ones((n, n))
+for i in range(L):
+    B = fnp.pad(A, 1)
+    C = fnp.tile(A, (2, 1))
+""", ["n=8", "L=3"], "L*(n + 2)**2 + 2*L*n**2", 684),
+    Case("pad grows its operand in a loop", HEAD + """
+A = fnp.ones((n, n))
+for i in range(L):
+    A = fnp.pad(A, 1)
+""", ["n=4", "L=3"], "L*(n + 2)**2 + 2*(n + 2)*L*(L - 1) + 2*L*(L - 1)*(2*L - 1)/3", 200),
+    Case("meshgrid and split results unpack", HEAD + """
+x = fnp.ones(n)
+y = fnp.ones(m)
+for i in range(L):
+    X, Y = fnp.meshgrid(x, y)
+    Z = fnp.exp(X) + Y
+xs, ys = fnp.meshgrid(x, y, sparse=True)
+top, bottom = fnp.split(fnp.ones((2 * n, m)), 2)
+s = fnp.sum(top)
+""", ["n=5", "m=3", "L=2"], "4*L*m*n + m + n + m*n", 143),
 
     # ------------------------------------------------------------------ branches
     Case("if on sizes picks its branch", HEAD + """
@@ -361,4 +409,70 @@ class Estimator:
     def predict(self, x):
         return fnp.exp(self.W @ x)
 """, ["n=6"], "n**2 + n", 42, entry="Estimator.predict", args=["x=array(n)"]),
+    # ------------------------------------------------------------------ numpy.random
+    Case("random: Generator methods and legacy samplers", HEAD + """
+rng = fnp.random.default_rng(0)
+a = rng.normal(size=(n, m))
+b = rng.standard_normal((n,))
+c = rng.integers(0, 10, size=n)
+d = rng.choice(n, size=k, replace=False)
+e = rng.permutation(n)
+f = fnp.random.rand(n, m)
+g = fnp.random.normal(0, 1, size=(n,))
+""", ["n=100", "m=8", "k=5"], "2*m*n + 4*n + n*clog2(n)", 2700),
+    Case("random: seeded RandomState, shuffle and choice with replacement", HEAD + """
+fnp.random.seed(1)
+rs = fnp.random.RandomState(3)
+x = rs.uniform(0, 1, size=(n, 2))
+rs.shuffle(x)
+y = rs.choice(n, size=(k, k))
+""", ["n=64", "k=3"], "3*n + k**2", 201),
+    # ------------------------------------------------------------------ symmetry (docs/symmetry.md)
+    Case("symmetry: pointwise on a symmetric matrix costs its unique elements", HEAD + """
+S = flops.as_symmetric(fnp.ones((n, n)), symmetry=(0, 1))
+E = fnp.exp(S)
+""", ["n=100"], "n**2/2 + n/2", 5_050),
+    Case("symmetry: the same array twice in einsum (gram matrix)", HEAD + """
+A = fnp.ones((n, n))
+G = fnp.einsum('ij,kj->ik', A, A)
+""", ["n=256"], "n**3/2 + n**2/2", 8_421_376),
+    Case("symmetry: the same value through a parameter and an assignment", HEAD + """
+def gram(M):
+    B = M
+    return fnp.einsum('ij,kj->ik', M, B)
+
+G = gram(fnp.ones((n, n)))
+""", ["n=10"], "n**3/2 + n**2/2", 550),
+    Case("symmetry: no discount for ij,jk / ij,ij / two objects / a transposed view", HEAD + """
+A = fnp.ones((n, n))
+S = flops.as_symmetric(fnp.ones((n, n)))
+B = fnp.einsum('ij,jk->ik', A, A)
+c = fnp.einsum('ij,ij->', A, A)
+D = fnp.einsum('ij,kj->ik', A, fnp.ones((n, n)))
+E = S.T + S
+f = fnp.einsum('ij,j->i', S, fnp.ones(n))
+""", ["n=10"], "2*n**3 + 3*n**2", 2_300),
+    Case("symmetry: a fully symmetric 3-tensor sums its unique elements", HEAD + """
+T = flops.as_symmetric(fnp.ones((n, n, n)), symmetry=(0, 1, 2))
+s = T.sum()
+""", ["n=10"], "n**3/6 + n**2/2 + n/3", 220),
+    # ------------------------------------------------------------------ sorting, searching, signal
+    Case("sort and searchsorted in a loop", HEAD + """
+X = fnp.ones((n, m))
+for i in range(k):
+    s = fnp.sort(X, axis=1)
+    idx = fnp.searchsorted(s[0], X[i])
+""", ["n=8", "m=64", "k=3"], "k*m*n*clog2(m) + k*m*clog2(m)", 3 * (8 * 64 * 6 + 64 * 6)),
+    Case("convolve in a loop: the signal grows by k - 1 each time", HEAD + """
+h = fnp.ones(k)
+y = fnp.ones(n)
+for i in range(L):
+    y = fnp.convolve(y, h)
+""", ["n=100", "k=7", "L=4"], "L*n*k + k*(k - 1)*L*(L - 1)/2", 4 * 100 * 7 + 7 * 6 * 4 * 3 // 2),
+    Case("histogram, unique and interp on its edges", HEAD + """
+x = fnp.ones(n)
+counts, edges = fnp.histogram(x, bins=b)
+u = fnp.unique(x)
+w = fnp.interp(x, edges[1:], counts)
+""", ["n=1000", "b=64"], "2*n*clog2(b) + n*clog2(n)", 2 * 1000 * 6 + 1000 * 10),
 ]

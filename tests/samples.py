@@ -104,6 +104,11 @@ SAMPLES = {
     "size": ((A,), {}),
 }
 
+# Each family of the table keeps its samples in its own file (tests/samples_<family>.py,
+# a SAMPLES dict keyed by the op's table name, e.g. "linalg.solve").
+for _family in ("linalg", "fft", "misc", "shape"):
+    SAMPLES.update(__import__(f"samples_{_family}").SAMPLES)
+
 UNINITIALIZED = {"empty", "empty_like"}  # compare shape and dtype only
 
 

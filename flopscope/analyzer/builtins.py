@@ -533,7 +533,37 @@ class BuiltinsMixin:
             return Unknown("flops.metered()")
         if name in ("cost", "einsum_cost", "pointwise_cost", "reduction_cost"):
             return Scalar(None, "int")
+        if name == "as_symmetric":
+            return self.as_symmetric(node, args, kwargs)
         return Opaque(f"flopscope.{name}()")
+
+    def as_symmetric(self, node, args: list, kwargs: dict) -> Value:
+        """``flops.as_symmetric(x, symmetry=(0, 1))``: free; a new metered array value
+        (a new identity) carrying its symmetry groups, checked as the runtime checks them."""
+        from flopscope.analyzer.ops import _NotStatic
+        from flopscope.costs import symmetry as sym
+        from flopscope.costs.dims import UndecidableDimension
+
+        if not args or len(args) > 2 or set(kwargs) - {"symmetry"} or (len(args) == 2 and "symmetry" in kwargs):
+            self.diag(node, "FS108", "error", "this call raises at runtime: as_symmetric(x, symmetry=(0, 1)) takes an array and its symmetry")
+            return Unknown("flops.as_symmetric()")
+        x = args[0]
+        shape = self.shape_of(x, node)
+        if shape is None:
+            return self.charge_unknown(node, "as_symmetric", f"as_symmetric of {x.describe()}: the analyzer cannot follow it", "FS101")
+        shape = tuple(int(d) if getattr(sympy.sympify(d), "is_Integer", False) else sympy.sympify(d) for d in shape)
+        spec_v = args[1] if len(args) == 2 else kwargs.get("symmetry")
+        try:
+            symmetry = (0, 1) if spec_v is None else self.static_value(spec_v)
+            groups = sym.normalize_groups(symmetry, shape)
+        except _NotStatic:
+            return self.charge_unknown(node, "as_symmetric", "as_symmetric with a symmetry the analyzer cannot read", "FS101")
+        except sym.SymmetrySpecError as err:
+            self.diag(node, "FS108", "error", f"this call raises SymmetryError at runtime: {err}")
+            return Unknown(str(err))
+        except UndecidableDimension as err:
+            return self.charge_unknown(node, "as_symmetric", f"as_symmetric: {err}", "FS106")
+        return Array(shape, True, x.dtype if isinstance(x, Array) else "float", symmetry=groups)
 
     # ------------------------------------------------------------------ opaque objects
 

@@ -280,6 +280,10 @@ class ExprMixin:
             if name in ("item", "tolist"):
                 return Builtin(f"scalar.{name}:{id(obj)}")
             return Opaque(f"scalar.{name}")
+        from flopscope.analyzer.random_values import GeneratorValue
+
+        if isinstance(obj, GeneratorValue):
+            return self.generator_attr(obj, name, node)
         if isinstance(obj, BudgetValue):
             return Opaque(f"budget.{name}")
         from flopscope.analyzer.builtins import SuperValue
@@ -301,6 +305,8 @@ class ExprMixin:
             return Opaque(f"{obj.what}.{name}")
         if isinstance(obj, Tuple) and name in ("count", "index"):
             return Opaque(f"tuple.{name}")
+        if isinstance(obj, Tuple) and name in obj.fields:
+            return obj.items[obj.fields.index(name)]
         return Unknown(f"attribute {name!r} of {obj.describe()}")
 
     # ------------------------------------------------------------------ calls
@@ -351,6 +357,10 @@ class ExprMixin:
             return self.call_list_method(node, func, args, kwargs)
         if isinstance(func, Opaque):
             return self.call_opaque(node, func, args, kwargs)
+        from flopscope.analyzer.random_values import GeneratorMethod
+
+        if isinstance(func, GeneratorMethod):
+            return self.call_generator_method(node, func, args, kwargs)
         if isinstance(func, ArrayMethodValue):
             return self.call_array_method(node, func, args, kwargs)
         # Something the analyzer cannot follow: fail closed if a metered array goes in.

@@ -17,6 +17,7 @@ rules the runtime charges) for its cost on those shapes. Control flow:
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 from typing import Any
 
@@ -29,6 +30,8 @@ from flopscope.analyzer.builtins import BuiltinsMixin, SuperValue
 from flopscope.analyzer.exprs import ExprMixin
 from flopscope.analyzer.model import BOUND, EXACT, UNKNOWN, BudgetInfo, Diagnostic, Event, Site, worse
 from flopscope.analyzer.ops import OpsMixin
+from flopscope.analyzer.values import _ids as _array_ids
+from flopscope.analyzer.random_values import RandomMixin
 from flopscope.analyzer.values import (
     Array,
     BoundMethod,
@@ -117,7 +120,7 @@ class Frame:
         self.early = False  # a data-dependent return: the call's cost is an upper bound
 
 
-class Analyzer(ExprMixin, OpsMixin, BuiltinsMixin):
+class Analyzer(ExprMixin, OpsMixin, BuiltinsMixin, RandomMixin):
     def __init__(self, source: str, path: str, symbols: dict[str, Any], values: dict[str, int | None]):
         self.path = path
         self.source = source
@@ -964,6 +967,7 @@ class Analyzer(ExprMixin, OpsMixin, BuiltinsMixin):
         self.loop_trouble.append(False)
         self.loop_flags.append(set())
         diagnostics = dict(self.diagnostics)
+        ident_mark = next(_array_ids)  # arrays made by the body have larger identities
         self.assign(target, Scalar(var, "int") if item_of is None else item_of(var), scope, node)
         try:
             run_body()
@@ -1017,6 +1021,9 @@ class Analyzer(ExprMixin, OpsMixin, BuiltinsMixin):
             added = lst.items[n_before:]
             del lst.items[n_before:]
             for item in added:
+                if isinstance(item, Array) and item.ident > ident_mark:
+                    # a new array every iteration: its items are distinct objects at runtime
+                    item = dataclasses.replace(item, ident=0)
                 lst.runs.append((trips, item, var if _mentions(item, var) else None, a, c))
         if carried:
             for (container, slot), (v0, step_fn) in carried.items():

@@ -49,14 +49,28 @@ FREE_METHODS = {"copy", "astype", "view", "ravel", "flatten", "reshape", "transp
                 "tolist", "item", "tobytes", "setflags", "byteswap", "getfield", "setfield", "resize"}
 UNSUPPORTED_METHODS = {"argpartition", "argsort", "choose", "compress", "diagonal", "dump", "dumps", "nonzero",
                        "partition", "put", "repeat", "searchsorted", "sort", "take", "tofile"}
+# The shape family's methods (flopscope/costs/table_shape.py); compress is handled apart
+# (its condition comes first in numpy.compress).
+METHOD_OPS.update({"choose": "choose", "diagonal": "diagonal", "put": "put", "repeat": "repeat", "take": "take"})
+UNSUPPORTED_METHODS -= {"choose", "diagonal", "put", "repeat", "take"}  # compress stays listed: see call_array_method
+# The sorting family's methods (flopscope/costs/table_misc.py); sort and partition run in place and return None.
+METHOD_OPS.update({"argsort": "argsort", "argpartition": "argpartition", "nonzero": "nonzero", "searchsorted": "searchsorted"})
+IN_PLACE_METHOD_OPS = {"sort": "sort", "partition": "partition"}
+UNSUPPORTED_METHODS -= {"argsort", "argpartition", "nonzero", "searchsorted", "sort", "partition"}
 
 FLOPSCOPE_API = {"BudgetContext", "budget", "namespace", "cost", "einsum_cost", "pointwise_cost", "reduction_cost",
-                 "budget_summary", "budget_summary_dict", "reset_session", "metered", "current_namespace"}
+                 "budget_summary", "budget_summary_dict", "reset_session", "metered", "current_namespace",
+                 "as_symmetric"}
 FLOPSCOPE_TYPES = {"FlopscopeError", "BudgetExhaustedError", "TimeExhaustedError", "BudgetContextError",
-                   "UnsupportedOperationError", "SymmetryError", "FlopscopeArray", "OpRecord"}
+                   "UnsupportedOperationError", "SymmetryError", "FlopscopeArray", "OpRecord", "SymmetricTensor"}
 CONSTANTS = {"pi": (sympy.pi, "float"), "e": (sympy.E, "float"), "inf": (sympy.oo, "float"),
              "euler_gamma": (sympy.EulerGamma, "float")}
 SUBMODULES = ("linalg", "fft", "random")
+# Field names of the namedtuples NumPy's linalg returns (qr's mode='raw' gives a plain tuple).
+RESULT_FIELDS = {
+    "linalg.eig": ("eigenvalues", "eigenvectors"), "linalg.eigh": ("eigenvalues", "eigenvectors"),
+    "linalg.svd": ("U", "S", "Vh"), "linalg.qr": ("Q", "R"), "linalg.slogdet": ("sign", "logabsdet"),
+}
 
 # Plain numpy random samplers: where their output shape comes from.
 _RANDOM_SIZE_ARG = {
@@ -90,6 +104,8 @@ class OpsMixin:
             if not prefix and name in SUBMODULES:
                 return Module(f"{module.name}.{name}")
             op = f"{prefix}.{name}" if prefix else name
+            if prefix == "random" and self.random_module_attr(name, metered) is not None:
+                return self.random_module_attr(name, metered)
             if op in OPS:
                 return OpRef(op, "flopscope" if metered else "numpy")
             if not prefix:
@@ -192,6 +208,8 @@ class OpsMixin:
     # ------------------------------------------------------------------ table ops
 
     def call_op(self, node, opref: OpRef, args: list, kwargs: dict) -> Value:
+        if opref.name.startswith("random."):
+            return self.call_random(node, opref, args, kwargs)  # analyzer/random_values.py
         if any(isinstance(a, List) and a.runs for a in list(args) + list(kwargs.values())):
             return self.call_op_on_symbolic_list(node, opref, args, kwargs)
         priced = self.price(node, opref, args, kwargs)
@@ -235,6 +253,8 @@ class OpsMixin:
             self.order_assumed_now = False
             shape = spec.shape(shapes, **static)
             cost = spec.cost(shapes, **static) if metered else 0
+            if metered:
+                cost = self.symmetric_price(spec, b, args, kwargs, shapes, static, cost)
             if self.order_assumed_now and metered and self.order_holds(spec, shapes, static, cost):
                 self.order_assumed_now = False
         except ShapeError as err:
@@ -259,7 +279,44 @@ class OpsMixin:
                 self.diag(node, "FS106", "info", "the contraction order was chosen at assumed sizes: its cost is an upper bound")
         elif not metered and spec.category != "free":
             self.diag(node, "FS111", "info", f"numpy.{name} on plain numpy arrays is not metered (free at runtime)")
-        return self.result_value(spec, shape, metered)
+        result = self.result_value(spec, shape, metered)
+        fields = RESULT_FIELDS.get(name)
+        if fields and isinstance(result, Tuple) and len(result.items) == len(fields) and static.get("mode") != "raw":
+            result = Tuple(result.items, fields)  # NumPy's namedtuple: .eigenvalues, .S, ...
+        out_symmetry = static.get(_RESULT_SYMMETRY)
+        if out_symmetry:
+            for v in result.items if isinstance(result, Tuple) else (result,):
+                if isinstance(v, Array):
+                    v.symmetry = out_symmetry
+        return result
+
+    def symmetric_price(self, spec, b, args, kwargs, shapes, static, cost):
+        """The cost with declared symmetry and repeated operands (COST_MODEL v1, "Symmetry"),
+        as flopscope.runtime.symmetric charges it; the result's symmetry goes to ``static``."""
+        from flopscope.costs import symmetry as sym
+
+        operands = b.operands
+        groups = tuple(v.symmetry if isinstance(v, Array) else () for v in operands)
+        if spec.name == "einsum":
+            pattern = sym.pattern_of(operands, groups, same=_same_object)
+            if sym.is_trivial(pattern) or dims.concrete(cost) == 0:
+                return cost
+            return sym.einsum_cost(shapes, subscripts=static["subscripts"], pattern=pattern)
+        if not any(groups):
+            return cost
+        if spec.category in sym.POINTWISE_CATEGORIES:
+            # The runtime discounts a plain call only: out=, where=, dtype=, ... take the full path.
+            if kwargs or len(args) != len(operands):
+                return cost
+        elif spec.category != sym.REDUCTION_CATEGORY or spec.name.startswith("ufunc."):
+            return cost
+        priced = sym.symmetric_cost(spec.category, shapes, groups)
+        if priced is None:
+            return cost
+        cost, out_symmetry = priced
+        if out_symmetry:
+            static[_RESULT_SYMMETRY] = out_symmetry
+        return cost
 
     def call_op_on_symbolic_list(self, node, opref: OpRef, args: list, kwargs: dict) -> Value:
         """An op given a list of symbolic length (a list grown in a loop, [x] * L).
@@ -396,7 +453,7 @@ class OpsMixin:
         if name == "size":
             return Scalar(sympy.sympify(dims.numel(arr.shape)), "int")
         if name == "T":
-            return Array(tuple(reversed(arr.shape)), arr.metered, arr.dtype, symmetry=arr.symmetry)
+            return Array(tuple(reversed(arr.shape)), arr.metered, arr.dtype)
         if name == "mT":
             if len(arr.shape) < 2:
                 self.diag(node, "FS108", "error", "matrix transpose needs at least two dimensions")
@@ -406,7 +463,7 @@ class OpsMixin:
             return Array(tuple(arr.shape), arr.metered, "float")
         if name in ("dtype", "flags", "strides", "itemsize", "nbytes", "flat", "base", "ctypes", "data", "device"):
             return Opaque(f"array.{name}")
-        if name in METHOD_OPS or name in FREE_METHODS or name in UNSUPPORTED_METHODS:
+        if name in METHOD_OPS or name in FREE_METHODS or name in UNSUPPORTED_METHODS or name in IN_PLACE_METHOD_OPS:
             return ArrayMethodValue(arr, name)
         if name.startswith("__"):
             return Opaque(name)
@@ -417,6 +474,14 @@ class OpsMixin:
         arr, name = m.array, m.name
         if name in ("conj", "conjugate") and arr.dtype != "complex":
             return arr  # ndarray.conj() of a real array is the array itself
+        if name in IN_PLACE_METHOD_OPS:  # A.sort(): charged as numpy.sort, the result is None
+            result = self.call_op(node, OpRef(IN_PLACE_METHOD_OPS[name], "flopscope" if arr.metered else "numpy"), [arr] + list(args), kwargs)
+            return result if isinstance(result, Unknown) else NoneValue()
+        if name == "compress":  # ndarray.compress(condition, ...) is numpy.compress(condition, self, ...)
+            opref = OpRef("compress", "flopscope" if arr.metered else "numpy")
+            if args:
+                return self.call_op(node, opref, [args[0], arr] + list(args[1:]), kwargs)
+            return self.call_op(node, opref, [], {**kwargs, "a": arr})
         if name in METHOD_OPS:
             return self.call_op(node, OpRef(METHOD_OPS[name], "flopscope" if arr.metered else "numpy"), [arr] + list(args), kwargs)
         if name in UNSUPPORTED_METHODS:
@@ -424,9 +489,11 @@ class OpsMixin:
                 self.diag(node, "FS102", "error", f"FlopscopeArray.{name}() is not supported by flopscope yet: it raises at runtime")
             return Unknown(f".{name}()")
         if name in ("copy", "view", "fill", "setflags", "byteswap", "getfield", "setfield"):
-            return Array(tuple(arr.shape), arr.metered, arr.dtype, symmetry=arr.symmetry) if name != "fill" else NoneValue()
+            if name == "fill" and arr.symmetry:
+                self.diag(node, "FS108", "error", "this call raises at runtime: a SymmetricTensor is read-only")
+            return Array(tuple(arr.shape), arr.metered, arr.dtype) if name != "fill" else NoneValue()
         if name == "astype":
-            return Array(tuple(arr.shape), arr.metered, arr.dtype, symmetry=arr.symmetry)
+            return Array(tuple(arr.shape), arr.metered, arr.dtype)
         if name in ("ravel", "flatten"):
             return self.free_op(node, "ravel", [arr], {})
         if name == "reshape":
@@ -449,6 +516,9 @@ class OpsMixin:
         return self.call_op(node, OpRef(name, "flopscope"), args, kwargs)
 
     def array_binary(self, node, op: str, left: Value, right: Value, inplace: bool) -> Value:
+        if inplace and isinstance(left, Array) and left.symmetry:
+            self.diag(node, "FS108", "error", "this in-place operation raises at runtime: a SymmetricTensor is read-only")
+            return Unknown("an in-place write to a SymmetricTensor")
         metered = (isinstance(left, Array) and left.metered) or (isinstance(right, Array) and right.metered)
         result = self.call_op(node, OpRef(op, "flopscope" if metered else "numpy"), [left, right], {})
         if inplace and isinstance(left, Array) and isinstance(result, Array):
@@ -547,12 +617,26 @@ class OpsMixin:
         return sym
 
     def check_setitem(self, arr: Array, index: tuple, value: Value, node) -> None:
+        if arr.symmetry:
+            self.diag(node, "FS108", "error", "this assignment raises at runtime: a SymmetricTensor is read-only")
         if isinstance(value, Array) and value.metered is False and arr.metered:
             pass  # assigning into a metered array is free either way
 
 
 class _NotStatic(Exception):
     pass
+
+
+# Key in an op's static arguments that carries its result's declared symmetry to finish_op.
+_RESULT_SYMMETRY = "_result_symmetry"
+
+
+def _same_object(a, b) -> bool:
+    """The same runtime object: the same abstract value, or one carrying the same identity."""
+    if isinstance(a, Array) and isinstance(b, Array):
+        # identity 0: an item of a list grown in a loop, a distinct object per iteration
+        return a.ident == b.ident and a.ident != 0
+    return a is b
 
 
 _DATA = object()
@@ -598,6 +682,8 @@ def _affine_shapes(s1, s2, s3) -> bool:
     if not (len(s1) == len(s2) == len(s3)) or any(isinstance(x, tuple) for x in s1):
         return False
     for a, b, c in zip(s1, s2, s3):
+        if any(isinstance(x, UnknownDim) for x in (a, b, c)):
+            return False  # a data-dependent size: expand the list instead
         a, b, c = (sympy.sympify(x) for x in (a, b, c))
         if sympy.expand((c - b) - (b - a)) != 0:
             return False

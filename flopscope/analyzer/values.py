@@ -85,6 +85,7 @@ class Array(Value):
 @dataclass(eq=False)
 class Tuple(Value):
     items: tuple
+    fields: tuple = ()  # a namedtuple's field names (linalg results: EighResult, SVDResult, ...)
 
     def __iter__(self):  # lets costs.bind read a tuple of operands
         return iter(self.items)

@@ -287,13 +287,8 @@ for _name in ("shape", "ndim", "size"):
     _free(_name, R.query_shape, (p_array("a"), p_pass("axis")) if _name == "size" else (p_array("a"),))
 
 
-# Names flopscope.numpy exports as they are, free: constants, dtypes, type queries.
-FREE_NAMES = (
-    "pi e inf nan newaxis euler_gamma ndarray dtype generic number integer signedinteger unsignedinteger "
-    "floating complexfloating inexact bool_ bool int8 int16 int32 int64 uint8 uint16 uint32 uint64 intp uintp "
-    "float16 float32 float64 longdouble complex64 complex128 clongdouble str_ bytes_ object_ finfo iinfo "
-    "result_type promote_types can_cast issubdtype isdtype isscalar iscomplexobj isrealobj"
-).split()
+# The other families register themselves into OPS: linear algebra, FFT, random
+# sampling, sorting / searching / sets and the remaining NumPy functions.
+from flopscope.costs import table_fft, table_linalg, table_misc, table_random, table_shape  # noqa: E402,F401
 
-# Names refused by design, by reason (see the inventory).
-BLOCKED: dict[str, tuple[str, ...]] = {}
+from flopscope.costs.inventory import BLOCKED, FREE_NAMES  # noqa: E402,F401

@@ -18,11 +18,7 @@ globals().update(_build.build(""))
 _build.install_operators()
 
 # Constants, dtypes and types: plain NumPy objects, free.
-from flopscope.costs.table import FREE_NAMES as _FREE_NAMES  # noqa: E402
-
-for _name in _FREE_NAMES:
-    if hasattr(_np, _name):
-        globals()[_name] = getattr(_np, _name)
+globals().update(_build.free_names("", _np))
 
 _SUBMODULES = ("linalg", "fft", "random")
 _getattr = _build.module_getattr("", _np)
@@ -41,5 +37,3 @@ def __getattr__(name: str):
 def __dir__():
     return sorted(set(globals()) | set(_SUBMODULES))
 
-
-del _name

@@ -14,6 +14,7 @@ import numpy as np
 
 from flopscope.costs import OPS
 from flopscope.costs.registry import OpSpec
+from flopscope.numpy import _extensions
 from flopscope.runtime import array as _array
 from flopscope.runtime import dispatch
 from flopscope.runtime.errors import UnsupportedOperationError
@@ -23,11 +24,17 @@ NUMPY_MODULES = ("linalg", "fft", "random")
 # Categories whose 0-d results stay 0-d arrays (NumPy returns arrays there);
 # every other counted op returns a NumPy scalar for a 0-d result, as ufuncs do.
 KEEP_0D = {"creation"}
+# Single ops that return NumPy's 0-d arrays as they are (np.cov of one variable).
+from flopscope.costs.table_misc import KEEP_0D_NAMES  # noqa: E402
 
 
 def numpy_callable(name: str) -> Any:
     """NumPy's implementation of a table op (None if this NumPy lacks it)."""
     module, _, attr = name.rpartition(".")
+    if module.partition(".")[0] in NUMPY_MODULES and "." in module:
+        # a method of a NumPy class: "random.Generator.normal" -> numpy.random.Generator.normal
+        sub, _, cls = module.partition(".")
+        return getattr(getattr(getattr(np, sub), cls, None), attr, None)
     owner = getattr(np, module) if module in NUMPY_MODULES else np
     return getattr(owner, attr, None)
 
@@ -67,7 +74,7 @@ def _make_op(name: str, spec: OpSpec, fn: Callable) -> Callable:
             return call_einsum(operands, kwargs)
 
         return f
-    h = dispatch.OpHandler(name, spec, fn, scalarize=spec.category not in KEEP_0D)
+    h = dispatch.OpHandler(name, spec, fn, scalarize=spec.category not in KEEP_0D and name not in KEEP_0D_NAMES)
     if spec.category == "reduction":
         return dispatch.make_reduction(h)
     call_op = dispatch.call_op
@@ -93,7 +100,8 @@ def build(prefix: str) -> dict[str, Any]:
             if fn.__name__ == attr or fn not in _array.UFUNCS:
                 _array.UFUNCS[fn] = h
         else:
-            f = _make_op(spec.name, spec, fn)
+            # A documented flopscope extension of NumPy's signature runs its own implementation.
+            f = _make_op(spec.name, spec, _extensions.IMPLEMENTATIONS.get(spec.name, fn))
             _array.FUNCTIONS.setdefault(fn, f)
         f.__name__ = attr
         f.__qualname__ = attr
@@ -123,11 +131,23 @@ def install_operators() -> None:
 
 
 def not_supported(module: str, name: str) -> UnsupportedOperationError:
+    from flopscope.costs.inventory import BLOCKED_BY_MODULE
+
     full = f"numpy.{module + '.' if module else ''}{name}"
+    reason = BLOCKED_BY_MODULE.get(module, {}).get(name)
+    if reason is not None:
+        return UnsupportedOperationError(f"flopscope.{full} is refused: {reason}")
     return UnsupportedOperationError(
-        f"flopscope.{full} is not supported by flopscope yet: it has no cost rule, so it is refused "
+        f"flopscope.{full} is not supported by flopscope: it has no cost rule, so it is refused "
         f"rather than run unmetered (see docs/cost-reference.md for what is metered)"
     )
+
+
+def free_names(module: str, available: Any) -> dict[str, Any]:
+    """The free pass-through names of a module (NumPy's own objects)."""
+    from flopscope.costs.inventory import FREE_NAMES_BY_MODULE
+
+    return {n: getattr(available, n) for n in FREE_NAMES_BY_MODULE.get(module, ()) if hasattr(available, n)}
 
 
 def module_getattr(module: str, available: Any) -> Callable[[str], Any]:

@@ -7,5 +7,6 @@ import numpy as _np
 from flopscope.numpy import _build
 
 globals().update(_build.build("fft"))
+globals().update(_build.free_names("fft", _np.fft))
 
 __getattr__ = _build.module_getattr("fft", _np.fft)

@@ -9,7 +9,7 @@ behave as ndarrays, and:
   and go to the matching ``fnp`` function; one flopscope does not meter raises;
 * methods that compute (``.sum()``, ``.mean(axis=0)``, ``.dot()``, ...) are
   overridden here to charge; views (``.T``, ``.reshape``, indexing) are free;
-* methods for ops that are not metered yet raise UnsupportedOperationError.
+* methods for ops that are not metered raise UnsupportedOperationError.
 
 ``ndarray`` lists every public method, and a test checks each is classified.
 """
@@ -45,12 +45,37 @@ UNSUPPORTED_METHODS = (
     "argpartition argsort choose compress diagonal dump dumps nonzero partition put repeat searchsorted sort "
     "take tofile"
 ).split()
+# Methods of the shape family's table ops (flopscope/costs/table_shape.py): charged as the fnp call.
+SHAPE_METHODS = ["choose", "compress", "diagonal", "put", "repeat", "take"]
+METERED_METHODS += SHAPE_METHODS
+UNSUPPORTED_METHODS = [m for m in UNSUPPORTED_METHODS if m not in SHAPE_METHODS]
+# Methods of the sorting family's table ops (flopscope/costs/table_misc.py): charged as the fnp call;
+# sort and partition work in place and return None, as NumPy's do.
+SORT_METHODS = ["argpartition", "argsort", "nonzero", "partition", "searchsorted", "sort"]
+METERED_METHODS += SORT_METHODS
+UNSUPPORTED_METHODS = [m for m in UNSUPPORTED_METHODS if m not in SORT_METHODS]
+_IN_PLACE_CACHES: dict = {}
+
+
+def _in_place(op: str, a: Any, args: tuple, kwargs: dict) -> None:
+    """``A.sort()`` / ``A.partition(k)``: priced like numpy.sort / numpy.partition, run in place."""
+    from flopscope.costs import OPS, ShapeError, bind
+
+    spec = OPS[op]
+    raw = _view(a, _nd)
+    static = bind(spec, (raw,) + args, kwargs).static
+    try:
+        spec.shape((raw.shape,), **static)
+    except ShapeError as err:  # NumPy's own error, from the functional form
+        dispatch.refuse(getattr(np, op), (raw,) + args, kwargs, err, [raw])
+    cache = _IN_PLACE_CACHES.setdefault(op, {})
+    dispatch.call_bound(op, spec, getattr(_nd, op), (a,) + args, kwargs, dispatch.wrap, cache)
 
 
 def _unsupported_method(name: str):
     def method(self, *args: Any, **kwargs: Any) -> Any:
         raise UnsupportedOperationError(
-            f"FlopscopeArray.{name}() is not metered by flopscope yet, so it is refused rather than run for free"
+            f"FlopscopeArray.{name}() is not metered by flopscope, so it is refused rather than run for free"
         )
 
     method.__name__ = name
@@ -71,6 +96,19 @@ def _method(name: str, op: str | None = None):
 FUNCTIONS_BY_NAME: dict = {}
 
 
+def _refusal(module: str, name: str) -> str:
+    """Why a NumPy function is refused on a flopscope array (the inventory's reason)."""
+    from flopscope.costs.inventory import BLOCKED_BY_MODULE
+
+    module = module.replace("numpy._core", "numpy").replace("numpy.lib", "numpy")
+    sub = module.split(".")[1] if module.count(".") >= 1 else ""
+    full = f"{module}.{name}"
+    reason = BLOCKED_BY_MODULE.get(sub if sub in BLOCKED_BY_MODULE else "", {}).get(name)
+    if reason is not None:
+        return f"{full} is refused on a flopscope array: {reason}"
+    return f"{full} is not metered by flopscope, so it is refused on a flopscope array rather than run for free"
+
+
 class FlopscopeArray(np.ndarray):
     """An ndarray whose computations are charged to the active FLOP budget."""
 
@@ -79,9 +117,7 @@ class FlopscopeArray(np.ndarray):
     def __array_ufunc__(self, ufunc: np.ufunc, method: str, *inputs: Any, **kwargs: Any) -> Any:
         h = UFUNCS.get(ufunc)
         if h is None:
-            raise UnsupportedOperationError(
-                f"numpy.{ufunc.__name__} is not metered by flopscope yet, so it is refused on a flopscope array"
-            )
+            raise UnsupportedOperationError(_refusal("numpy", ufunc.__name__))
         if method == "__call__":
             return h.call(*inputs, **kwargs)
         return dispatch.call_ufunc_method(h, method, inputs, kwargs)
@@ -92,11 +128,8 @@ class FlopscopeArray(np.ndarray):
             return impl(*args, **kwargs)
         if func in FREE_FUNCTIONS:
             return dispatch.call_free(func, args, kwargs)
-        name = getattr(func, "__module__", "numpy") + "." + getattr(func, "__name__", repr(func))
-        raise UnsupportedOperationError(
-            f"{name.replace('numpy._core.', 'numpy.')} is not metered by flopscope yet, "
-            "so it is refused on a flopscope array rather than run for free"
-        )
+        raise UnsupportedOperationError(_refusal(getattr(func, "__module__", None) or "numpy",
+                                                 getattr(func, "__name__", repr(func))))
 
     # Python's ** takes NumPy fast paths (square, sqrt, reciprocal); charge it as power.
     def __pow__(self, other: Any, mod: Any = None) -> Any:
@@ -148,6 +181,26 @@ class FlopscopeArray(np.ndarray):
     sum = _method("sum")
     trace = _method("trace")
     var = _method("var")
+    choose = _method("choose")
+    diagonal = _method("diagonal")
+    put = _method("put")
+    repeat = _method("repeat")
+    take = _method("take")
+
+    def compress(self, condition: Any, axis: Any = None, out: Any = None) -> Any:
+        # ndarray.compress(condition, ...) is numpy.compress(condition, self, ...)
+        return FUNCTIONS_BY_NAME["compress"](condition, self, axis, out)
+
+    argsort = _method("argsort")
+    argpartition = _method("argpartition")
+    nonzero = _method("nonzero")
+    searchsorted = _method("searchsorted")
+
+    def sort(self, axis: Any = -1, kind: Any = None, order: Any = None, *, stable: Any = None) -> None:
+        _in_place("sort", self, (axis, kind, order), {"stable": stable})
+
+    def partition(self, kth: Any, axis: Any = -1, kind: Any = "introselect", order: Any = None) -> None:
+        _in_place("partition", self, (kth, axis, kind, order), {})
 
     for _name in UNSUPPORTED_METHODS:
         locals()[_name] = _unsupported_method(_name)
@@ -166,6 +219,9 @@ BINARY_OPERATORS = {
 }
 COMPARISONS = {"lt": np.less, "le": np.less_equal, "gt": np.greater, "ge": np.greater_equal}
 UNARY_OPERATORS = {"neg": np.negative, "pos": np.positive, "abs": np.absolute, "invert": np.invert}
+
+
+dispatch.PLAIN_ARRAY_TYPES.add(FlopscopeArray)  # priced by shape alone on the generic path
 
 
 def install_operators() -> None:

@@ -52,12 +52,19 @@ _generic = np.generic
 _get_ident = threading.get_ident
 _NUMPY_DIR = np.__file__.rsplit("/", 1)[0] if "/" in np.__file__ else np.__file__.rsplit("\\", 1)[0]
 _PY_SCALARS = (int, float, complex, bool)
+# NumPy's compiled (Cython) modules, numpy.random's samplers among them, name their
+# frames by the relative source path: "numpy/random/_generator.pyx".
+_NUMPY_CYTHON = "numpy/"
 
 # Files whose frames are flopscope's own; the call site is the first frame outside them.
 INTERNAL_FILES: set[str] = {__file__}
 
 # Filled in by flopscope.runtime.array (the metered ndarray subclass).
 FA: type = _nd
+# Filled in by flopscope.runtime.symmetric: the SymmetricTensor type and its call paths
+# (reached only after the FA / ndarray checks, so the common case never pays for them).
+ST: type = type("_NoSymmetricTensor", (), {})
+SYM: Any = None
 
 _CACHE_LIMIT = 4096
 
@@ -80,6 +87,8 @@ def operand(x: Any) -> tuple[Any, tuple]:
     if t in _PY_SCALARS:
         return x, ()
     if isinstance(x, _nd):  # another ndarray subclass
+        if isinstance(x, FA):  # a SymmetricTensor on a path without a discount
+            x = _view(x, _nd)
         return x, x.shape
     if isinstance(x, _generic):
         return x, ()
@@ -104,6 +113,8 @@ def unwrap(x: Any) -> Any:
     if t is list or t is tuple:
         items = [unwrap(v) for v in x]
         return items if t is list else tuple(items)
+    if t is ST:
+        return _view(x, _nd)
     return x
 
 
@@ -120,6 +131,8 @@ def wrap(r: Any) -> Any:
         return tuple(wrap(v) for v in r)
     if t is list:
         return [wrap(v) for v in r]
+    if isinstance(r, tuple):  # a namedtuple result (EighResult, SVDResult, ...): same type
+        return t(*(wrap(v) for v in r))
     return r
 
 
@@ -132,6 +145,10 @@ def wrap_scalarize(r: Any) -> Any:
         return _view(r, FA)
     if t is tuple:
         return tuple(wrap_scalarize(v) for v in r)
+    if t is list:  # histogramdd's list of edges
+        return [wrap(v) for v in r]
+    if isinstance(r, tuple):  # a namedtuple result (SlogdetResult, QRResult, ...): same type
+        return t(*(wrap_scalarize(v) for v in r))
     return r
 
 
@@ -264,7 +281,7 @@ def refused(err: BaseException) -> bool:
     tb = err.__traceback__
     while tb is not None:
         filename = tb.tb_frame.f_code.co_filename
-        if filename not in INTERNAL_FILES and not filename.startswith(_NUMPY_DIR):
+        if filename not in INTERNAL_FILES and not filename.startswith(_NUMPY_DIR) and not filename.startswith(_NUMPY_CYTHON):
             return False
         tb = tb.tb_next
     return True
@@ -359,6 +376,8 @@ def make_unary(h: UfuncHandler) -> Callable:
             sx = xr.shape
         elif tx is _nd:
             xr, sx = x, x.shape
+        elif tx is ST:
+            return SYM.call_ufunc(h, (x,))
         else:
             xr, sx = operand(x)
         key = (sx,)
@@ -415,6 +434,8 @@ def make_binary(h: UfuncHandler) -> Callable:
             sx = xr.shape
         elif tx is _nd:
             xr, sx = x, x.shape
+        elif tx is ST:
+            return SYM.call_ufunc(h, (x, y))
         else:
             xr, sx = operand(x)
         ty = type(y)
@@ -423,6 +444,8 @@ def make_binary(h: UfuncHandler) -> Callable:
             sy = yr.shape
         elif ty is _nd:
             yr, sy = y, y.shape
+        elif ty is ST:
+            return SYM.call_ufunc(h, (x, y))
         else:
             yr, sy = operand(y)
         key = (sx, sy)
@@ -516,6 +539,46 @@ class OpHandler:
         self.wrapper = wrap_scalarize if scalarize else wrap
 
 
+# Array types whose cost depends on their shape alone (flopscope's plain metered
+# array registers itself; subclasses such as SymmetricTensor take the full path).
+PLAIN_ARRAY_TYPES: set = {_nd}
+_SCALAR_TYPES = frozenset((int, float, bool, complex, str, type(None)))
+
+
+def _fast_key(args: tuple, kwargs: dict) -> Any:
+    """A key for a call whose arguments are plain arrays (by shape) and hashable
+    Python values (by type and value), or None. The same key binds the same way,
+    so its price can be reused without binding the call again."""
+    key: list = [_FAST]
+    for a in args:
+        k = _arg_key(a)
+        if k is None:
+            return None
+        key.append(k)
+    if kwargs:
+        for name, a in kwargs.items():
+            k = _arg_key(a)
+            if k is None:
+                return None
+            key.append((name, k))
+    return tuple(key)
+
+
+def _arg_key(a: Any) -> Any:
+    t = type(a)
+    if t in PLAIN_ARRAY_TYPES:
+        return a.shape
+    if t in _SCALAR_TYPES:
+        return (t, a)
+    if t is tuple:
+        items = tuple(_arg_key(x) for x in a)
+        return None if None in items else (tuple, items)
+    return None
+
+
+_FAST = object()
+
+
 def _static_key(static: dict) -> Any:
     try:
         key = tuple(sorted(static.items()))
@@ -531,6 +594,12 @@ def call_bound(name: str, spec: OpSpec, fn: Callable, args: tuple, kwargs: dict,
     Returns (result, the user's ``out`` object or None).
     """
     t0 = _pc()
+    fkey = _fast_key(args, kwargs) if cache is not None else None
+    if fkey is not None:
+        entry = cache.get(fkey)
+        if entry is not None:  # seen before: the same binding, shapes and static args
+            raw_kwargs = unwrap_kwargs(kwargs) if kwargs else kwargs
+            return execute(name, entry[0], entry[1], fn, unwrap(tuple(args)), raw_kwargs, t0, wrapper), None
     args, kwargs = normalize_sequences(spec, args, kwargs)
     b = bind(spec, args, kwargs)
     shapes = tuple(shape_of(x) for x in b.operands)
@@ -550,6 +619,8 @@ def call_bound(name: str, spec: OpSpec, fn: Callable, args: tuple, kwargs: dict,
         entry = (cost, charge_id(name, shapes, cost))
         if skey is not None:
             _cache_put(cache, key, entry)
+    if fkey is not None and b.given.get("out") is None:
+        _cache_put(cache, fkey, entry)
     cost, cid = entry
     r = execute(name, cost, cid, fn, raw_args, raw_kwargs, t0, wrapper)
     return r, b.given.get("out")
@@ -579,6 +650,8 @@ def make_reduction(h: OpHandler) -> Callable:
             sa = ar.shape
         elif ta is _nd:
             ar, sa = a, a.shape
+        elif ta is ST:
+            return SYM.call_reduction(h, a, args, kwargs)
         else:
             ar, sa = operand(a)
         key = (sa,)
@@ -677,6 +750,7 @@ def call_einsum(operands: tuple, kwargs: dict) -> Any:
             raise ValueError(f"einsum: could not read the operands and subscript lists: {err}") from None
     raws = []
     shapes = []
+    symmetric = False
     for x in arrays:
         t = type(x)
         if t is FA:
@@ -687,11 +761,17 @@ def call_einsum(operands: tuple, kwargs: dict) -> Any:
             raws.append(x)
             shapes.append(x.shape)
         else:
+            symmetric = symmetric or t is ST
             r, s = operand(x)
             raws.append(r)
             shapes.append(s)
     shapes_t = tuple(shapes)
-    entry = _EINSUM_CACHE.get((subscripts, shapes_t)) if not kwargs else None
+    n_arrays = len(arrays)
+    if symmetric or (n_arrays == 2 and arrays[0] is arrays[1]) or (n_arrays > 2 and len({id(x) for x in arrays}) < n_arrays):
+        # declared symmetry or the same object twice: unique work (flopscope.runtime.symmetric)
+        entry = SYM.einsum_price(subscripts, shapes_t, arrays, raws, kwargs)
+    else:
+        entry = _EINSUM_CACHE.get((subscripts, shapes_t)) if not kwargs else None
     if entry is None:
         entry = _einsum_price(subscripts, shapes_t, raws, kwargs)
     cost, path, cid = entry
