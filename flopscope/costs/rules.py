@@ -214,12 +214,12 @@ def dot_cost(shapes, **_):
 def _tensordot_axes(axes, na, nb):
     if hasattr(axes, "tolist") and not hasattr(axes, "free_symbols"):
         axes = axes.tolist()  # an ndarray of axes
-    if isinstance(axes, (tuple, list)) and len(axes) == 2 and all(_is_index(x) for x in axes):
+    if isinstance(axes, (tuple, list)) and len(axes) == 2 and all(is_index(x) for x in axes):
         axes = (int(axes[0]), int(axes[1]))
     if isinstance(axes, (tuple, list)) and len(axes) == 2 and not all(isinstance(x, int) for x in axes):
         ax_a, ax_b = axes
-        ax_a = [int(ax_a)] if _is_index(ax_a) else [int(x) for x in ax_a]
-        ax_b = [int(ax_b)] if _is_index(ax_b) else [int(x) for x in ax_b]
+        ax_a = [int(ax_a)] if is_index(ax_a) else [int(x) for x in ax_a]
+        ax_b = [int(ax_b)] if is_index(ax_b) else [int(x) for x in ax_b]
     elif isinstance(axes, (tuple, list)) and len(axes) == 2:
         ax_a, ax_b = [axes[0]], [axes[1]]
     else:
@@ -236,7 +236,8 @@ def _tensordot_axes(axes, na, nb):
     return [normalize_axis(x, na) for x in ax_a], [normalize_axis(x, nb) for x in ax_b]
 
 
-def _is_index(x) -> bool:
+def is_index(x) -> bool:
+    """A Python or NumPy integer (not a bool, not a SymPy expression)."""
     import operator
 
     if isinstance(x, bool) or hasattr(x, "free_symbols"):

@@ -51,14 +51,7 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def _is_int(x: Any) -> bool:
-    if isinstance(x, bool) or hasattr(x, "free_symbols"):
-        return False
-    try:
-        operator.index(x)
-        return True
-    except TypeError:
-        return False
+_is_int = R.is_index
 
 
 def _is_scalar_dim(x: Any) -> bool:
