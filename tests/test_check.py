@@ -20,6 +20,7 @@ EXAMPLES = [
     ("einsum_chain.py", ["b=16,d=12,r=4"], None, []),
     ("cg_solver.py", ["n=50,steps=7"], None, []),
     ("phases.py", ["n=64,m=16"], None, []),
+    ("spectral.py", ["n=32,d=4,k=2"], None, []),
 ]
 
 
