@@ -689,27 +689,9 @@ class Analyzer(ExprMixin, OpsMixin, BuiltinsMixin, RandomMixin):
     def symbolic_branch(self, node, cond, run_then, run_else, scope: Scope) -> None:
         """A condition on symbols without values: each branch's cost weighted by Piecewise."""
         mark = len(self.events)
-        self.write_logs.append([])
-        exits = []
-        try:
-            run_then()
-        except (ReturnSignal, BreakSignal, ContinueSignal) as sig:
-            exits.append(sig)
-        then_log = self.pop_write_log()
-        then_state = _snapshot_writes(then_log)
-        _undo_writes(then_log)
-        then_events = self.events[mark:]
-        del self.events[mark:]
-        self.write_logs.append([])
-        try:
-            run_else()
-        except (ReturnSignal, BreakSignal, ContinueSignal) as sig:
-            exits.append(sig)
-        else_log = self.pop_write_log()
-        else_state = _snapshot_writes(else_log)
-        _undo_writes(else_log)
-        else_events = self.events[mark:]
-        del self.events[mark:]
+        then_events, then_state, then_exit = self.run_isolated(run_then, mark)
+        else_events, else_state, else_exit = self.run_isolated(run_else, mark)
+        exits = [sig for sig in (then_exit, else_exit) if sig is not None]
         for ev in then_events:
             self.events.append(_weight(ev, cond))
         for ev in else_events:
@@ -736,21 +718,8 @@ class Analyzer(ExprMixin, OpsMixin, BuiltinsMixin, RandomMixin):
         region = next(self._regions)
         self.region_stack.append(region)
         self.label_stack.append(BOUND)
-        results = []
         try:
-            for runner in (run_then, run_else):
-                self.write_logs.append([])
-                exit_sig = None
-                try:
-                    runner()
-                except (ReturnSignal, BreakSignal, ContinueSignal) as sig:
-                    exit_sig = sig
-                log = self.pop_write_log()
-                state = _snapshot_writes(log)
-                _undo_writes(log)
-                evs = self.events[mark:]
-                del self.events[mark:]
-                results.append((evs, state, exit_sig))
+            results = [self.run_isolated(runner, mark) for runner in (run_then, run_else)]
         finally:
             self.label_stack.pop()
             self.region_stack.pop()
@@ -769,6 +738,22 @@ class Analyzer(ExprMixin, OpsMixin, BuiltinsMixin, RandomMixin):
         for sig in (then_exit, else_exit):
             if sig is not None:
                 self.note_exit(sig)
+
+    def run_isolated(self, runner, mark: int) -> tuple:
+        """Run one branch and take it back out: (its events, the state it wrote, the
+        return/break/continue it left by or None). The state before it is restored."""
+        self.write_logs.append([])
+        exit_sig = None
+        try:
+            runner()
+        except (ReturnSignal, BreakSignal, ContinueSignal) as sig:
+            exit_sig = sig
+        log = self.pop_write_log()
+        state = _snapshot_writes(log)
+        _undo_writes(log)
+        events = self.events[mark:]
+        del self.events[mark:]
+        return events, state, exit_sig
 
     def note_exit(self, sig) -> None:
         """A branch that may leave early: its loop (break/continue) or function (return)

@@ -377,6 +377,19 @@ def _run_entry(analyzer, entry: str, arg_values: dict, symbols, Class, Function,
     params = [p.name.value for p in _all_params(func.node.params)]
     if self_value is not None and params and func.kind not in ("staticmethod",):
         params = params[1:]
+    kwargs = _bind_params(params, func, arg_values, symbols, Scalar, lambda name: (
+        f"--entry {entry}: parameter {name!r} needs a value: add --arg '{name}=...' "
+        f"(array(...), obj(...), a number or a symbol)"))
+    unused = set(arg_values) - set(params) - {"self"}
+    if unused and self_value is None:
+        raise UsageError(f"--entry {entry}: no parameter named {', '.join(sorted(unused))} (parameters: {', '.join(params) or 'none'})")
+    call_node = func.node
+    analyzer.call_function(call_node, func, [], kwargs, self_value=self_value if func.kind != "staticmethod" else None)
+
+
+def _bind_params(params, func, arg_values: dict, symbols: dict, Scalar, missing) -> dict:
+    """Keyword arguments for an entry's parameters: from --arg, else the function's
+    default, else the --shapes symbol of that name; ``missing(name)`` is the error."""
     kwargs = {}
     for name in params:
         if name in arg_values:
@@ -386,13 +399,8 @@ def _run_entry(analyzer, entry: str, arg_values: dict, symbols, Class, Function,
         elif name in symbols:
             kwargs[name] = Scalar(symbols[name], "int")
         else:
-            raise UsageError(f"--entry {entry}: parameter {name!r} needs a value: add --arg '{name}=...' "
-                             f"(array(...), obj(...), a number or a symbol)")
-    unused = set(arg_values) - set(params) - {"self"}
-    if unused and self_value is None:
-        raise UsageError(f"--entry {entry}: no parameter named {', '.join(sorted(unused))} (parameters: {', '.join(params) or 'none'})")
-    call_node = func.node
-    analyzer.call_function(call_node, func, [], kwargs, self_value=self_value if func.kind != "staticmethod" else None)
+            raise UsageError(missing(name))
+    return kwargs
 
 
 def _make_instance(analyzer, cls, arg_values, symbols, Instance, ObjectValue, Function, Scalar):
@@ -405,17 +413,9 @@ def _make_instance(analyzer, cls, arg_values, symbols, Instance, ObjectValue, Fu
     init = cls.lookup("__init__")
     if isinstance(init, Function):
         params = [p.name.value for p in _all_params(init.node.params)][1:]
-        kwargs = {}
-        for name in params:
-            if name in arg_values:
-                kwargs[name] = arg_values[name]
-            elif name in init.defaults:
-                continue
-            elif name in symbols:
-                kwargs[name] = Scalar(symbols[name], "int")
-            else:
-                raise UsageError(f"--entry: {cls.name}.__init__ needs {name!r}: add --arg '{name}=...', or give "
-                                 f"the instance's attributes with --arg 'self=obj(...)'")
+        kwargs = _bind_params(params, init, arg_values, symbols, Scalar, lambda name: (
+            f"--entry: {cls.name}.__init__ needs {name!r}: add --arg '{name}=...', or give "
+            f"the instance's attributes with --arg 'self=obj(...)'"))
         mark = len(analyzer.events)
         analyzer.call_function(init.node, init, [], kwargs, self_value=inst)
         del analyzer.events[mark:]  # building self is not part of the entry's cost

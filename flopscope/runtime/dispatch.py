@@ -1,8 +1,9 @@
 """The metering hot path: price an op from the table, check, run, charge, record.
 
 Every counted call, whether ``fnp.exp(x)``, ``a + b``, ``A.sum()`` or
-``np.exp(A)`` on a metered array, goes through one of the ``call_*`` entry
-points below. Each one:
+``np.exp(A)`` on a metered array, goes through one of the entry points below
+(``make_unary`` / ``make_binary`` for ufuncs, ``make_reduction``, ``call_bound``
+for every other table op, ``call_einsum``, ``call_free``). Each one:
 
 1. turns the operands into plain ndarrays (a view, no copy) and reads shapes;
 2. looks the cost up in a per-op cache keyed by shapes and static arguments;
@@ -31,6 +32,7 @@ raises BudgetContextError there instead of racing the budget check.
 
 from __future__ import annotations
 
+import os
 import sys
 import threading
 import time
@@ -50,7 +52,7 @@ _getframe = sys._getframe
 _active_get = ACTIVE.get
 _generic = np.generic
 _get_ident = threading.get_ident
-_NUMPY_DIR = np.__file__.rsplit("/", 1)[0] if "/" in np.__file__ else np.__file__.rsplit("\\", 1)[0]
+_NUMPY_DIR = os.path.dirname(np.__file__)
 _PY_SCALARS = (int, float, complex, bool)
 # NumPy's compiled (Cython) modules, numpy.random's samplers among them, name their
 # frames by the relative source path: "numpy/random/_generator.pyx".
