@@ -475,4 +475,11 @@ counts, edges = fnp.histogram(x, bins=b)
 u = fnp.unique(x)
 w = fnp.interp(x, edges[1:], counts)
 """, ["n=1000", "b=64"], "2*n*clog2(b) + n*clog2(n)", 2 * 1000 * 6 + 1000 * 10),
+    Case("fill is charged as copyto; a spawned generator's samplers are followed", HEAD + """
+A = fnp.empty((n, m))
+for i in range(k):
+    A.fill(1.0 * i)
+child = fnp.random.default_rng(0).spawn(2)[1]
+x = child.normal(size=(n, m))
+""", ["n=8", "m=5", "k=3"], "k*m*n + m*n", 3 * 40 + 40),
 ]

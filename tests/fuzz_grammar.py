@@ -5,7 +5,13 @@ source of a solver that uses ``flopscope.numpy``, and the values of its symbols
 ``n``, ``m``, ``k`` (1 to 8). The programs have straight-line code over many ops of
 the cost table (ufuncs and operators with broadcasting, reductions with axes,
 contractions, einsum of one to four operands, charged and free creation, joining,
-views, indexing and slicing with symbolic bounds, where, clip), ``for`` loops over
+views, indexing and slicing with symbolic bounds, where, clip; the linalg family on
+well-conditioned matrices, FFTs with and without ``n=``/``s=``, sorting and
+searching, convolve/cov/cross/diff/gradient/interp/histogram and friends, the
+shape ops (tile, pad, take, diag, meshgrid, split, ...), random sampling from a
+``default_rng`` Generator and the legacy functions; multiple results unpacked,
+indexed or read by field; ops whose output size depends on the data only as
+statements whose result is unused), ``for`` loops over
 symbolic ranges (nested, with index-dependent shapes, scalar and array
 accumulators, arrays that grow or are rebound, ``break``/``continue`` on sizes),
 ``while`` loops on sizes, sizes computed in the program (``//``, ``%``, ``min``,
@@ -219,6 +225,19 @@ def cdiv(a: Dim, c: int) -> Dim:
     return a if c == 1 else Dim("cdiv", const=c, args=(a,))
 
 
+def dmin(a: Dim, b: Dim) -> Dim:
+    return a if a == b else Dim("min", args=(a, b))
+
+
+def dmax(a: Dim, b: Dim) -> Dim:
+    return a if a == b else Dim("max", args=(a, b))
+
+
+def half1(d: Dim) -> Dim:
+    """d // 2 + 1: the length of a real FFT's output."""
+    return Dim("py", args=("half1", lambda u: u // 2 + 1, d))
+
+
 def numel(shape) -> Dim:
     out = const(1)
     for d in shape:
@@ -335,6 +354,7 @@ class Builder:
         self.stats: dict = {}
         self.nesting = 0  # expressions being built inside one another
         self.aliased: set = set()  # arrays whose sizes the code reads (A.shape[0], len(A)): never rebound
+        self.uses_rng = False  # a random Generator `rng` is used: defined at the top
 
     # ------------------------------------------------------------------ choices
 
@@ -520,6 +540,7 @@ class Builder:
             self.e_matmul, self.e_contraction, self.e_einsum, self.e_creation, self.e_free_creation,
             self.e_join, self.e_view, self.e_index, self.e_where_clip, self.e_unary_operator, self.e_helper_call,
             self.e_einsum_ellipsis, self.e_comprehension,
+            self.e_linalg, self.e_fft, self.e_sort, self.e_signal, self.e_manip, self.e_random,
         )
         f = self.pick(producers)
         self.nesting += 1
@@ -787,7 +808,7 @@ class Builder:
             if form == 0:
                 return Val(f"fnp.arange({d.code()})", (d,), "i", atom=False)
             if form == 1:
-                return Val(f"fnp.arange(1, {add(d, const(1)).code()})", (d,), "i", atom=False)
+                return Val(f"fnp.arange(1, {add(d, const(1)).code() or _paren(d.code()) + ' + 1'})", (d,), "i", atom=False)
             if form == 2:
                 return Val(f"fnp.arange(0, {d.code()}, 2)", (cdiv(d, 2),), "i", atom=False)
             return Val(f"fnp.arange(0.0, {d.code()})", (d,), "f", atom=False)
@@ -1006,6 +1027,646 @@ class Builder:
         self.note("helper call")
         return Val(f"{h.name}({', '.join(args)})", shape, ret.dtype, atom=False)
 
+    # ------------------------------------------------------------------ linalg, fft, sorting, signal, shape, random
+
+    def dim_code(self, ctx, d: Dim, v: Val | None = None, axis: int = 0) -> str | None:
+        """Code for a size: its own text, or a read off the array that has it."""
+        if d.code() is not None:
+            return d.code()
+        if v is not None and v.code.isidentifier():
+            return f"{v.code}.shape[{axis}]"
+        return None
+
+    def well_square(self, ctx, depth, batch: bool = False) -> Val:
+        """A well-conditioned (d, d) matrix (strictly diagonally dominant, positive
+        diagonal: invertible, its lower triangle positive definite), or a stack of them."""
+        cands = [v for v in self.arrays(ctx, min_rank=2, max_rank=3 if batch else 2)
+                 if ctx.equal(v.shape[-1], v.shape[-2]) and ctx.lo(v.shape[-1]) >= 1 and max(ctx.values(v.shape[-1])) <= 16]
+        if cands and self.coin(0.4):
+            x = self.pick(cands)
+            d = x.shape[-1]
+            dc = self.dim_code(ctx, d, x, x.ndim - 1)
+            if dc is None:
+                raise _NoCode()
+        else:
+            d = self.pick_dim(ctx, lo=1)
+            dc = d.code()
+            shape = (d, d)
+            if batch:
+                shape = (self.pick((const(2), const(3), self.pick_dim(ctx, lo=1))), d, d)
+                if not self.small(ctx, shape):
+                    shape = (d, d)
+            x = self.value_of_shape(ctx, shape)
+        self.note("well-conditioned matrix")
+        return Val(f"fnp.eye({dc}) * 3.0 + 0.1 * fnp.nan_to_num(fnp.tanh({x.code}))", x.shape, "f", atom=False)
+
+    def well_rect(self, ctx, depth) -> Val:
+        """A finite (p, q) matrix of full rank (an identity plus small values)."""
+        cands = [v for v in self.arrays(ctx, rank=2) if ctx.nonempty(v.shape)]
+        if cands and self.coin(0.5):
+            x = self.pick(cands)
+        else:
+            x = self.value_of_shape(ctx, (self.pick_dim(ctx, lo=1), self.pick_dim(ctx, lo=1)))
+        p = self.dim_code(ctx, x.shape[0], x, 0)
+        q = self.dim_code(ctx, x.shape[1], x, 1)
+        if p is None or q is None:
+            raise _NoCode()
+        return Val(f"fnp.eye({p}, {q}) + 0.1 * fnp.nan_to_num(fnp.tanh({x.code}))", x.shape, "f", atom=False)
+
+    def e_linalg(self, ctx, depth):
+        kind = self.pick(("solve", "inv", "det", "slogdet", "cholesky", "eigh", "eigvalsh", "matrix_power", "cond",
+                          "qr", "svd", "svdvals", "lstsq", "pinv", "norm", "norm", "vnorm", "multi_dot", "matrix_rank"))
+        self.note(f"linalg.{kind}")
+        if kind in ("solve", "inv", "det", "slogdet", "cholesky", "eigh", "eigvalsh", "matrix_power", "cond"):
+            w = self.well_square(ctx, depth, batch=kind in ("inv", "det", "slogdet", "eigvalsh", "solve") and self.coin(0.2))
+            d = w.shape[-1]
+            batch = w.shape[:-2]
+            if kind == "solve":
+                if batch:
+                    b = self.value_of_shape(ctx, w.shape[:-1] + (self.pick_dim(ctx),))
+                else:
+                    b = self.value_of_shape(ctx, (d,) if self.coin(0.5) else (d, self.pick_dim(ctx)))
+                return Val(f"fnp.linalg.solve({w.code}, {b.code})", b.shape, "f", atom=False)
+            if kind == "inv":
+                return Val(f"fnp.linalg.inv({w.code})", w.shape, "f", atom=False)
+            if kind == "det":
+                return Val(f"fnp.linalg.det({w.code})", batch, "f", atom=False)
+            if kind == "slogdet":
+                part = self.pick(("[1]", "[0]", ".logabsdet", ".sign"))
+                return Val(f"fnp.linalg.slogdet({w.code}){part}", batch, "f", atom=False)
+            if kind == "cholesky":
+                return Val(f"fnp.linalg.cholesky({w.code})", w.shape, "f", atom=False)
+            if kind == "eigh":
+                part = self.pick(("[0]", ".eigenvalues", "[1]", ".eigenvectors"))
+                shape = w.shape[:-1] if part in ("[0]", ".eigenvalues") else w.shape
+                return Val(f"fnp.linalg.eigh({w.code}){part}", shape, "f", atom=False)
+            if kind == "eigvalsh":
+                return Val(f"fnp.linalg.eigvalsh({w.code})", w.shape[:-1], "f", atom=False)
+            if kind == "matrix_power":
+                p = self.pick((0, 1, 2, 3, 4, 5, 6, 7, -1, -2))
+                return Val(f"fnp.linalg.matrix_power({w.code}, {p})", w.shape, "f", atom=False)
+            p = self.pick(("", ", 2", ", 1", ", -1", ", 'fro'", ", fnp.inf", ", -2", ", 'nuc'", ", p=None"))
+            return Val(f"fnp.linalg.cond({w.code}{p})", batch, "f", atom=False)
+        if kind == "multi_dot":
+            count = self.int(2, 4)
+            ds = [self.pick_dim(ctx, lo=1) for _ in range(count + 1)]
+            mats = []
+            for i in range(count):
+                shape = (ds[i], ds[i + 1])
+                if i == 0 and self.coin(0.2):
+                    shape = (ds[1],)
+                elif i == count - 1 and count > 2 and self.coin(0.2):
+                    shape = (ds[i],)
+                mats.append(self.value_of_shape(ctx, shape))
+            out = ()
+            if mats[0].ndim == 2:
+                out += (mats[0].shape[0],)
+            if mats[-1].ndim == 2:
+                out += (mats[-1].shape[1],)
+            return Val(f"fnp.linalg.multi_dot([{', '.join(m.code for m in mats)}])", out, _dtype(mats), atom=False)
+        if kind == "vnorm":
+            a = self.operand(ctx, depth, min_rank=1, max_rank=1)
+            o = self.pick(("", ", 1", ", 2", ", fnp.inf", ", -fnp.inf", ", 0", ", 3", ", ord=2"))
+            return Val(f"fnp.linalg.norm({a.code}{o})", (), "f", atom=False)
+        r = self.well_rect(ctx, depth)
+        p, q = r.shape
+        mn = p if ctx.equal(p, dmin(p, q)) else q if ctx.equal(q, dmin(p, q)) else dmin(p, q)
+        if kind == "qr":
+            part = self.pick(("[0]", "[1]", ".Q", ".R", "mode='r'"))
+            if part == "mode='r'":
+                return Val(f"fnp.linalg.qr({r.code}, mode='r')", (mn, q), "f", atom=False)
+            shape = (p, mn) if part in ("[0]", ".Q") else (mn, q)
+            return Val(f"fnp.linalg.qr({r.code}){part}", shape, "f", atom=False)
+        if kind == "svd":
+            form = self.int(0, 4)
+            if form == 0:
+                return Val(f"fnp.linalg.svd({r.code}, compute_uv=False)", (mn,), "f", atom=False)
+            if form == 1:
+                part = self.pick(("[0]", "[1]", "[2]", ".U", ".S", ".Vh"))
+                shape = {"[0]": (p, p), ".U": (p, p), "[1]": (mn,), ".S": (mn,), "[2]": (q, q), ".Vh": (q, q)}[part]
+                return Val(f"fnp.linalg.svd({r.code}){part}", shape, "f", atom=False)
+            if form == 2:
+                part = self.pick(("[0]", "[1]", "[2]"))
+                shape = {"[0]": (p, mn), "[1]": (mn,), "[2]": (mn, q)}[part]
+                return Val(f"fnp.linalg.svd({r.code}, full_matrices=False){part}", shape, "f", atom=False)
+            # the top-K extension: K a size never above min(p, q)
+            ks = [d for d in self.dim_pool(ctx, lo=1) if ctx.always(lambda pt, d=d: d.value(pt) <= min(p.value(pt), q.value(pt)))]
+            kk = self.pick(ks) if ks else const(1)
+            part = self.pick(("[0]", "[1]", "[2]", ".S"))
+            shape = {"[0]": (p, kk), "[1]": (kk,), ".S": (kk,), "[2]": (kk, q)}[part]
+            return Val(f"fnp.linalg.svd({r.code}, k={kk.code()}){part}", shape, "f", atom=False)
+        if kind == "svdvals":
+            return Val(f"fnp.linalg.svdvals({r.code})", (mn,), "f", atom=False)
+        if kind == "lstsq":
+            b = self.value_of_shape(ctx, (p,) if self.coin(0.5) else (p, self.pick_dim(ctx)))
+            return Val(f"fnp.linalg.lstsq({r.code}, {b.code}, rcond=None)[0]", (q,) + b.shape[1:], "f", atom=False)
+        if kind == "pinv":
+            return Val(f"fnp.linalg.pinv({r.code})", (q, p), "f", atom=False)
+        if kind == "matrix_rank":
+            return Val(f"fnp.linalg.matrix_rank({r.code})", (), "i", atom=False)
+        form = self.int(0, 2)
+        if form == 0:
+            o = self.pick(("", ", 'fro'", ", 1", ", -1", ", fnp.inf", ", -fnp.inf", ", 2", ", -2", ", 'nuc'", ", ord=None"))
+            return Val(f"fnp.linalg.norm({r.code}{o})", (), "f", atom=False)
+        if form == 1:
+            ax = self.int(0, 1)
+            keep = self.coin(0.3)
+            shape = (r.shape[1 - ax],) if not keep else tuple(const(1) if i == ax else s for i, s in enumerate(r.shape))
+            return Val(f"fnp.linalg.norm({r.code}, axis={ax}" + (", keepdims=True" if keep else "") + ")", shape, "f", atom=False)
+        o = self.pick(("", ", 1", ", 2", ", fnp.inf"))
+        return Val(f"fnp.linalg.norm({r.code}{o}, axis=(0, 1))", (), "f", atom=False)
+
+    def e_fft(self, ctx, depth):
+        kind = self.pick(("fft", "ifft", "rfft", "irfft", "fft2", "ifft2", "fftn", "rfftn", "rfft2", "hfft", "freq", "twice"))
+        self.note(f"fft.{kind}")
+        if kind == "freq":
+            d = self.pick_dim(ctx, lo=1)
+            if self.coin(0.5):
+                return Val(f"fnp.fft.fftfreq({d.code()}" + (", 0.5)" if self.coin(0.5) else ")"), (d,), "f", atom=False)
+            return Val(f"fnp.fft.rfftfreq({d.code()})", (half1(d),), "f", atom=False)
+        if kind in ("fft2", "ifft2", "fftn", "rfftn", "rfft2"):
+            a = self.operand(ctx, depth, min_rank=2, max_rank=3, nonempty=True)
+            if kind in ("fft2", "ifft2", "rfft2"):
+                axes = (a.ndim - 2, a.ndim - 1)
+            else:
+                axes = tuple(range(a.ndim))
+            shape = list(a.shape)
+            arg = ""
+            if self.coin(0.4):
+                s = [self.pick_dim(ctx, lo=1) for _ in axes]
+                for ax, d in zip(axes, s):
+                    shape[ax] = d
+                arg = f", s=({', '.join(d.code() for d in s)})"
+            if kind in ("rfftn", "rfft2"):
+                shape[axes[-1]] = half1(shape[axes[-1]])
+            if not self.small(ctx, tuple(shape)):
+                return None
+            return self.realify(Val(f"fnp.fft.{kind}({a.code}{arg})", tuple(shape), "c", atom=False))
+        if kind == "twice":
+            a = self.operand(ctx, depth, min_rank=1, max_rank=2, nonempty=True)
+            if self.coin(0.5):
+                inner = Val(f"fnp.fft.fft({a.code})", a.shape, "c", atom=False)
+                return self.realify(Val(f"fnp.fft.ifft({inner.code})", a.shape, "c", atom=False))
+            nn = self.pick_dim(ctx, lo=1)
+            inner = Val(f"fnp.fft.rfft({a.code}, n={nn.code()})", a.shape[:-1] + (half1(nn),), "c", atom=False)
+            return Val(f"fnp.fft.irfft({inner.code}, n={nn.code()})", a.shape[:-1] + (nn,), "f", atom=False)
+        a = self.operand(ctx, depth, min_rank=1, max_rank=2, nonempty=True)
+        axis = -1 if a.ndim == 1 or self.coin(0.6) else 0
+        ax = axis % a.ndim
+        length = a.shape[ax]
+        arg = ""
+        if self.coin(0.4):
+            length = self.pick_dim(ctx, lo=1)
+            arg += f", n={length.code()}"
+        if axis != -1 or self.coin(0.2):
+            arg += f", axis={axis}"
+        shape = list(a.shape)
+        if kind in ("fft", "ifft"):
+            shape[ax] = length
+            return self.realify(Val(f"fnp.fft.{kind}({a.code}{arg})", tuple(shape), "c", atom=False))
+        if kind == "rfft":
+            shape[ax] = half1(length)
+            return self.realify(Val(f"fnp.fft.rfft({a.code}{arg})", tuple(shape), "c", atom=False))
+        # irfft, hfft: a real output of length n, or 2 * (m - 1) by default
+        if "n=" not in arg:
+            if ctx.lo(length) < 2:
+                return None
+            length = scale(sub(length, const(1)), 2)
+        shape[ax] = length
+        if not self.small(ctx, tuple(shape)):
+            return None
+        return Val(f"fnp.fft.{kind}({a.code}{arg})", tuple(shape), "f", atom=False)
+
+    def realify(self, v: Val) -> Val:
+        """A complex value made real (so that it fits anywhere a float array does)."""
+        form = self.int(0, 3)
+        if form == 0:
+            return Val(f"fnp.abs({v.code})", v.shape, "f", atom=False)
+        if form == 1:
+            return Val(f"{v.code}.real", v.shape, "f", atom=False)
+        if form == 2:
+            return Val(f"{v.code}.imag", v.shape, "f", atom=False)
+        return Val(f"fnp.real({v.code})", v.shape, "f", atom=False)
+
+    def e_sort(self, ctx, depth):
+        kind = self.pick(("sort", "argsort", "partition", "argpartition", "searchsorted", "lexsort", "isin", "method_sort"))
+        self.note(kind)
+        if kind == "searchsorted":
+            s = self.operand(ctx, depth, rank=1)
+            v = self.operand(ctx, depth, min_rank=0, max_rank=2)
+            if self.coin(0.5):
+                s = Val(f"fnp.sort({s.code})", s.shape, s.dtype, atom=False)
+            side = self.pick(("", ", side='right'", ", side='left'"))
+            return Val(f"fnp.searchsorted({s.code}, {v.code}{side})", v.shape, "i", atom=False)
+        if kind == "lexsort":
+            if self.coin(0.5):
+                a = self.operand(ctx, depth, rank=1)
+                b = self.value_of_shape(ctx, a.shape)
+                return Val(f"fnp.lexsort(({a.code}, {b.code}))", a.shape, "i", atom=False)
+            # a 2-D array of keys: its rows (a literal count of them)
+            a = self.operand(ctx, depth, rank=1)
+            b = self.value_of_shape(ctx, a.shape)
+            keys = ", ".join(self.pick((a.code, b.code)) for _ in range(self.int(1, 3)))
+            return Val(f"fnp.lexsort(fnp.stack([{keys}]))", a.shape, "i", atom=False)
+        if kind == "isin":
+            a = self.operand(ctx, depth, min_rank=1)
+            b = self.operand(ctx, depth, min_rank=1, max_rank=2)
+            return Val(f"fnp.isin({a.code}, {b.code})", a.shape, "b", atom=False)
+        a = self.operand(ctx, depth, min_rank=1, max_rank=3)
+        if kind == "method_sort":
+            if self.coin(0.5):
+                axis = self.int(-a.ndim, a.ndim - 1)
+                return Val(f"{_p(a)}.argsort(axis={axis})", a.shape, "i", atom=False)
+            return Val(f"fnp.sort({a.code}, axis=None)", (numel(a.shape),), a.dtype, atom=False)
+        axis = self.int(-a.ndim, a.ndim - 1)
+        ax_text = "" if (axis in (-1, a.ndim - 1) and self.coin(0.5)) else f", axis={axis}"
+        if kind == "sort":
+            return Val(f"fnp.sort({a.code}{ax_text})", a.shape, a.dtype, atom=False)
+        if kind == "argsort":
+            return Val(f"fnp.argsort({a.code}{ax_text})", a.shape, "i", atom=False)
+        d = a.shape[axis]
+        if ctx.lo(d) < 1:
+            return None
+        kths = [str(c) for c in (0, 1, 2) if ctx.lo(d) > c] + ["-1"]
+        kths += [x.code() for x in self.dim_pool(ctx) if ctx.always(lambda p, x=x: x.value(p) < d.value(p))]
+        kth = self.pick(kths)
+        return Val(f"fnp.{kind}({a.code}, {kth}{ax_text})", a.shape, a.dtype if kind == "partition" else "i", atom=False)
+
+    def e_signal(self, ctx, depth):
+        kind = self.pick(("convolve", "correlate", "cov", "corrcoef", "cross", "diff", "gradient", "cum", "interp",
+                          "histogram", "ptp", "average", "trapezoid"))
+        self.note(kind)
+        if kind in ("convolve", "correlate"):
+            a = self.operand(ctx, depth, rank=1, nonempty=True)
+            v = self.operand(ctx, depth, rank=1, nonempty=True)
+            mode = self.pick(("", ", mode='full'", ", 'same'", ", mode='valid'"))
+            la, lv = a.shape[0], v.shape[0]
+            if mode == "" and kind == "convolve" or "full" in mode:
+                out = sub(add(la, lv), const(1))
+            elif "same" in mode:
+                out = la if ctx.always(lambda p: la.value(p) >= lv.value(p)) else dmax(la, lv)
+            else:
+                out = add(sub(dmax(la, lv), dmin(la, lv)), const(1))
+            return Val(f"fnp.{kind}({a.code}, {v.code}{mode})", (out,), _dtype([a, v]), atom=False)
+        if kind in ("cov", "corrcoef"):
+            a = self.operand(ctx, depth, min_rank=1, max_rank=2, nonempty=True)
+            if a.ndim == 1:
+                return Val(f"fnp.{kind}({a.code})", (), "f", atom=False)
+            # NumPy squeezes the (f, f) result: one variable gives a scalar
+            if self.coin(0.3) and ctx.lo(a.shape[1]) >= 2:
+                return Val(f"fnp.{kind}({a.code}, rowvar=False)", (a.shape[1], a.shape[1]), "f", atom=False)
+            if ctx.lo(a.shape[0]) < 2:
+                return None
+            return Val(f"fnp.{kind}({a.code})", (a.shape[0], a.shape[0]), "f", atom=False)
+        if kind == "cross":
+            lead = self.new_shape(ctx, self.pick((0, 1, 1, 2)))
+            a = self.value_of_shape(ctx, lead + (const(3),))
+            b = self.value_of_shape(ctx, (const(3),) if self.coin(0.3) else lead + (const(3),))
+            return Val(f"fnp.cross({a.code}, {b.code})", a.shape, _dtype([a, b]), atom=False)
+        if kind == "diff":
+            a = self.operand(ctx, depth, min_rank=1, max_rank=3)
+            axis = self.int(-a.ndim, a.ndim - 1)
+            order = self.pick((1, 1, 2))
+            shape = list(a.shape)
+            shape[axis] = dmax(const(0), sub(a.shape[axis], const(order))) if ctx.lo(a.shape[axis]) < order else sub(a.shape[axis], const(order))
+            text = f"fnp.diff({a.code}" + (f", n={order}" if order != 1 else "") + (f", axis={axis}" if axis != -1 else "") + ")"
+            return Val(text, tuple(shape), a.dtype, atom=False)
+        if kind == "gradient":
+            a = self.operand(ctx, depth, min_rank=1, max_rank=2)
+            if not all(ctx.lo(d) >= 2 for d in a.shape):
+                return None
+            if a.ndim == 1:
+                return Val(f"fnp.gradient({a.code})", a.shape, "f", atom=False)
+            if self.coin(0.5):
+                return Val(f"fnp.gradient({a.code}, axis={self.int(0, 1)})", a.shape, "f", atom=False)
+            return Val(f"fnp.gradient({a.code})[{self.int(0, 1)}]", a.shape, "f", atom=False)
+        if kind == "cum":
+            a = self.operand(ctx, depth, min_rank=1, max_rank=3)
+            name = self.pick(("cumprod", "nancumsum", "nancumprod", "cumulative_sum", "cumulative_prod"))
+            if name.startswith("cumulative") and a.ndim > 1:
+                return Val(f"fnp.{name}({a.code}, axis={self.int(0, a.ndim - 1)})", a.shape, a.dtype, atom=False)
+            if name.startswith("cumulative"):
+                return Val(f"fnp.{name}({a.code})", a.shape, a.dtype, atom=False)
+            if self.coin(0.4):
+                return Val(f"fnp.{name}({a.code})", (numel(a.shape),), a.dtype, atom=False)
+            return Val(f"fnp.{name}({a.code}, axis={self.int(-a.ndim, a.ndim - 1)})", a.shape, a.dtype, atom=False)
+        if kind == "interp":
+            x = self.operand(ctx, depth, min_rank=0, max_rank=2)
+            xp = self.operand(ctx, depth, rank=1, nonempty=True)
+            fp = self.value_of_shape(ctx, xp.shape)
+            return Val(f"fnp.interp({x.code}, {xp.code}, {fp.code})", x.shape, "f", atom=False)
+        if kind == "histogram":
+            a = self.operand(ctx, depth, min_rank=1, max_rank=2)
+            bins = self.pick_dim(ctx, lo=1)
+            src = f"fnp.nan_to_num(fnp.tanh({a.code}))" if self.coin(0.6) else a.code
+            rng = ", range=(-1.0, 1.0)" if src != a.code else ", range=(0.0, 1.0)"
+            if src != a.code and self.coin(0.5):
+                rng = ""  # the data's own range: NumPy needs it finite and not too narrow for the bins
+                src = f"fnp.append({src}, fnp.array([-1.0, 1.0]))"
+            if self.coin(0.5):
+                return Val(f"fnp.histogram({src}, bins={bins.code()}{rng})[0]", (bins,), "i", atom=False)
+            return Val(f"fnp.histogram({src}, {bins.code()}{rng})[1]", (add(bins, const(1)),), "f", atom=False)
+        a = self.operand(ctx, depth, min_rank=1, max_rank=3, nonempty=kind == "ptp")
+        axis = self.int(-a.ndim, a.ndim - 1)
+        shape = a.shape[:axis % a.ndim] + a.shape[axis % a.ndim + 1:]
+        if kind == "ptp":
+            if self.coin(0.3):
+                return Val(f"fnp.ptp({a.code})", (), a.dtype, atom=False)
+            return Val(f"fnp.ptp({a.code}, axis={axis})", shape, a.dtype, atom=False)
+        if kind == "average":
+            if ctx.lo(a.shape[axis]) < 1:
+                return None
+            if self.coin(0.4):
+                w = self.value_of_shape(ctx, (a.shape[axis],))
+                return Val(f"fnp.average({a.code}, axis={axis}, weights=fnp.abs({w.code}) + 1.0)", shape, "f", atom=False)
+            return Val(f"fnp.average({a.code}, axis={axis})", shape, "f", atom=False)
+        return Val(f"fnp.trapezoid({a.code}, axis={axis})", shape, "f", atom=False)
+
+    def e_manip(self, ctx, depth):
+        kind = self.pick(("tile", "repeat", "pad", "take", "take_along_axis", "roll", "diag", "diagonal", "tri", "meshgrid",
+                          "flip", "rot90", "split", "indices", "select"))
+        self.note(kind)
+        if kind == "indices":
+            shape = self.new_shape(ctx, self.pick((1, 2)))
+            return Val(f"fnp.indices({self.shape_code(shape)})", (const(len(shape)),) + shape, "i", atom=False)
+        if kind == "meshgrid":
+            x = self.operand(ctx, depth, rank=1)
+            y = self.operand(ctx, depth, rank=1)
+            ij = self.coin(0.4)
+            shape = (x.shape[0], y.shape[0]) if ij else (y.shape[0], x.shape[0])
+            if not self.small(ctx, shape):
+                return None
+            return Val(f"fnp.meshgrid({x.code}, {y.code}" + (", indexing='ij'" if ij else "") + f")[{self.int(0, 1)}]",
+                       shape, _dtype([x, y]), atom=False)
+        if kind == "select":
+            a = self.operand(ctx, depth, min_rank=1)
+            b = self.broadcast_partner(ctx, a)
+            return Val(f"fnp.select([{_p(a)} > 0.5, {_p(a)} < -0.5], [{a.code}, {b.code}], 0.0)", a.shape,
+                       _dtype([a, b]), atom=False)
+        a = self.operand(ctx, depth, min_rank=1, max_rank=3)
+        axis = self.int(-a.ndim, a.ndim - 1)
+        ax = axis % a.ndim
+        if kind == "tile":
+            r = self.pick_dim(ctx, lo=1) if self.coin(0.3) else const(self.int(1, 3))
+            if self.coin(0.5):
+                shape = a.shape[:-1] + (mul(a.shape[-1], r),)
+                text = f"fnp.tile({a.code}, {r.code()})"
+            else:
+                shape = (r,) + a.shape[:-1] + (scale(a.shape[-1], 2),) if a.ndim >= 1 else ()
+                text = f"fnp.tile({a.code}, ({r.code()}, " + "1, " * (a.ndim - 1) + "2))"
+            return Val(text, shape, a.dtype, atom=False) if self.small(ctx, shape) else None
+        if kind == "repeat":
+            r = self.pick_dim(ctx) if self.coin(0.3) else const(self.int(1, 3))
+            if self.coin(0.3):
+                shape = (mul(numel(a.shape), r),)
+                text = f"fnp.repeat({a.code}, {r.code()})"
+            else:
+                shape = a.shape[:ax] + (mul(a.shape[ax], r),) + a.shape[ax + 1:]
+                text = f"fnp.repeat({a.code}, {r.code()}, axis={axis})"
+            return Val(text, shape, a.dtype, atom=False) if self.small(ctx, shape) else None
+        if kind == "pad":
+            w = self.pick_dim(ctx) if self.coin(0.3) else const(self.int(0, 2))
+            if self.coin(0.6):
+                shape = tuple(add(d, scale(w, 2)) for d in a.shape)
+                text = f"fnp.pad({a.code}, {w.code()})"
+            else:
+                widths = [(self.int(0, 2), self.int(0, 2)) for _ in a.shape]
+                shape = tuple(add(d, const(x + y)) for d, (x, y) in zip(a.shape, widths))
+                text = f"fnp.pad({a.code}, ({', '.join(f'({x}, {y})' for x, y in widths)},))"
+                if ctx.nonempty(a.shape) and self.coin(0.3):
+                    text = text[:-1] + f", mode='{self.pick(('edge', 'reflect', 'wrap', 'constant'))}')"
+                    if "reflect" in text and not all(ctx.lo(d) >= 3 for d in a.shape):
+                        text = text.replace("reflect", "edge")
+            return Val(text, shape, a.dtype, atom=False) if self.small(ctx, shape) else None
+        if kind == "take":
+            if ctx.lo(a.shape[ax]) < 1:
+                return None
+            idx = self.pick(("[0]", "[0, -1]", "[-1, 0, 0]", "0"))
+            count = () if idx == "0" else (const(idx.count(",") + 1),)
+            if self.coin(0.3) and ctx.nonempty(a.shape):
+                return Val(f"fnp.take({a.code}, {idx})", count, a.dtype, atom=False)
+            return Val(f"fnp.take({a.code}, {idx}, axis={axis})", a.shape[:ax] + count + a.shape[ax + 1:], a.dtype, atom=False)
+        if kind == "take" and self.coin(0.3):
+            # the method forms
+            form = self.int(0, 3)
+            if form == 0:
+                return Val(f"{_p(a)}.repeat(2, axis={axis})", a.shape[:ax] + (scale(a.shape[ax], 2),) + a.shape[ax + 1:],
+                           a.dtype, atom=False)
+            if form == 1:
+                return Val(f"{_p(a)}.cumprod(axis={axis})", a.shape, a.dtype, atom=False)
+            if form == 2:
+                return Val(f"{_p(a)}.flatten()", (numel(a.shape),), a.dtype, atom=False)
+            if ctx.lo(a.shape[ax]) < 1:
+                return None
+            return Val(f"{_p(a)}.take([0, -1], axis={axis})", a.shape[:ax] + (const(2),) + a.shape[ax + 1:], a.dtype, atom=False)
+        if kind == "take_along_axis":
+            return Val(f"fnp.take_along_axis({a.code}, fnp.argsort({a.code}, axis={axis}), axis={axis})", a.shape, a.dtype, atom=False)
+        if kind == "roll":
+            shift = self.pick_dim(ctx).code() if self.coin(0.4) else str(self.int(-2, 3))
+            if self.coin(0.4):
+                return Val(f"fnp.roll({a.code}, {shift})", a.shape, a.dtype, atom=False)
+            return Val(f"fnp.roll({a.code}, {shift}, axis={axis})", a.shape, a.dtype, atom=False)
+        if kind == "diag":
+            off = self.pick((0, 0, 1, -1, 2))
+            if a.ndim == 1:
+                d = add(a.shape[0], const(abs(off)))
+                if not self.small(ctx, (d, d)):
+                    return None
+                return Val(f"fnp.diag({a.code}" + (f", {off})" if off else ")"), (d, d), a.dtype, atom=False)
+            if a.ndim != 2:
+                return None
+            p, q = a.shape
+            length = Dim("py", args=(f"diaglen{off}", lambda u, w, o=off: max(0, min(u, w - o) if o >= 0 else min(u + o, w)), p, q))
+            # the diagonal of a matrix is a read-only view: copied (free), so that in-place updates work
+            return Val(f"fnp.diag({a.code}" + (f", k={off})" if off else ")") + ".copy()", (length,), a.dtype, atom=False)
+        if kind == "diagonal":
+            if a.ndim < 2:
+                return None
+            p, q = a.shape[0], a.shape[1]
+            # NumPy returns a read-only view: copied (free), so that in-place updates work
+            return Val(f"fnp.diagonal({a.code}).copy()", a.shape[2:] + (dmin(p, q),), a.dtype, atom=False)
+        if kind == "tri":
+            if a.ndim < 2:
+                return None
+            off = self.pick(("", ", 1", ", -1", ", k=2"))
+            return Val(f"fnp.{self.pick(('triu', 'tril'))}({a.code}{off})", a.shape, a.dtype, atom=False)
+        if kind == "flip":
+            if self.coin(0.3):
+                return Val(f"fnp.flip({a.code})", a.shape, a.dtype, atom=False)
+            return Val(f"fnp.flip({a.code}, axis={axis})", a.shape, a.dtype, atom=False)
+        if kind == "rot90":
+            if a.ndim < 2:
+                return None
+            t = self.pick((1, 2, 3, -1))
+            shape = (a.shape[1], a.shape[0]) + a.shape[2:] if t % 2 else a.shape
+            return Val(f"fnp.rot90({a.code}" + (f", {t})" if t != 1 else ")"), shape, a.dtype, atom=False)
+        # split: into 2 equal parts of an even axis, or at a size
+        d = a.shape[ax]
+        if self.coin(0.5) and ctx.always(lambda p: d.value(p) % 2 == 0):
+            part = Dim("py", args=("half", lambda u: u // 2, d))
+            return Val(f"fnp.split({a.code}, 2, axis={axis})[{self.int(0, 1)}]", a.shape[:ax] + (part,) + a.shape[ax + 1:],
+                       a.dtype, atom=False)
+        c = self.pick_dim(ctx)
+        first = self.coin(0.5)
+        part = dmin(c, d) if first else dmax(const(0), sub(d, c))
+        if ctx.always(lambda p: c.value(p) <= d.value(p)):
+            part = c if first else sub(d, c)
+        return Val(f"fnp.split({a.code}, [{c.code()}], axis={axis})[{0 if first else 1}]", a.shape[:ax] + (part,) + a.shape[ax + 1:],
+                   a.dtype, atom=False)
+
+    def e_random(self, ctx, depth):
+        kind = self.pick(("normal", "uniform", "standard_normal", "integers", "permutation", "choice", "random",
+                          "legacy_rand", "legacy_randn", "legacy_normal", "exponential"))
+        self.note(f"random.{kind}")
+        shape = self.new_shape(ctx, self.pick((1, 1, 2, 3)))
+        sc = self.shape_code(shape, self.pick((0, 2)))
+        if kind.startswith("legacy"):
+            if kind == "legacy_rand":
+                return Val(f"fnp.random.rand({', '.join(d.code() for d in shape)})", shape, "f", atom=False)
+            if kind == "legacy_randn":
+                return Val(f"fnp.random.randn({', '.join(d.code() for d in shape)})", shape, "f", atom=False)
+            return Val(f"fnp.random.normal(0.0, 2.0, size={sc})", shape, "f", atom=False)
+        self.uses_rng = True
+        if kind == "normal":
+            if self.coin(0.5):
+                return Val(f"rng.normal(size={sc})", shape, "f", atom=False)
+            return Val(f"rng.normal(1.0, 0.5, {sc})", shape, "f", atom=False)
+        if kind == "uniform":
+            return Val(f"rng.uniform(-1.0, 1.0, size={sc})", shape, "f", atom=False)
+        if kind == "standard_normal":
+            return Val(f"rng.standard_normal({sc})", shape, "f", atom=False)
+        if kind == "random":
+            return Val(f"rng.random({sc})", shape, "f", atom=False)
+        if kind == "exponential":
+            return Val(f"rng.exponential(2.0, size={sc})", shape, "f", atom=False)
+        if kind == "integers":
+            return Val(f"rng.integers(0, {self.int(1, 9)}, size={sc})", shape, "i", atom=False)
+        if kind == "permutation":
+            if self.coin(0.5):
+                d = self.pick_dim(ctx)
+                return Val(f"rng.permutation({d.code()})", (d,), "i", atom=False)
+            a = self.operand(ctx, depth, min_rank=1, max_rank=2)
+            return Val(f"rng.permutation({a.code})", a.shape, a.dtype, atom=False)
+        # choice: from range(d) or from a 1-D array, with or without replacement
+        a = None
+        if self.coin(0.5):
+            a = self.operand(ctx, depth, rank=1, nonempty=True)
+            d = a.shape[0]
+        else:
+            d = self.pick_dim(ctx, lo=1)
+        src = a.code if a is not None else d.code()
+        if self.coin(0.5):
+            ss = [x for x in self.dim_pool(ctx) if ctx.always(lambda p, x=x: x.value(p) <= d.value(p))]
+            s = self.pick(ss) if ss else const(1)
+            return Val(f"rng.choice({src}, size={s.code()}, replace=False)", (s,), a.dtype if a is not None else "i", atom=False)
+        return Val(f"rng.choice({src}, size={sc})", shape, a.dtype if a is not None else "i", atom=False)
+
+    def unpack(self, out, ctx: Ctx) -> None:
+        """Several results of one call unpacked into names: w, V = fnp.linalg.eigh(W), ..."""
+        kind = self.pick(("eigh", "qr", "svd", "slogdet", "lstsq", "histogram", "meshgrid", "split", "spd", "sink",
+                          "sort_in_place"))
+        self.note(f"unpack {kind}")
+        if kind == "sort_in_place":
+            targets = [v for v in ctx.vals.values() if v.dtype == "f" and v.shape]
+            if not targets:
+                return self.statement(out, ctx, 0)
+            t = self.pick(targets)
+            self.emit(out, ctx, f"{t.code}.sort(axis={self.int(-t.ndim, t.ndim - 1)})")
+            return
+        if kind == "sink":
+            # ops whose output size depends on data: only called, their sizes never used
+            a = self.operand(ctx, 1, min_rank=1, max_rank=2)
+            text = self.pick((f"fnp.unique({a.code})", f"fnp.nonzero({a.code})", f"fnp.flatnonzero({a.code})",
+                              f"fnp.bincount(fnp.arange({self.pick_dim(ctx).code()}) % 3)",
+                              f"fnp.bincount(fnp.arange({self.pick_dim(ctx).code()}), minlength=4)",
+                              f"fnp.union1d({a.code}, {a.code})", f"fnp.argwhere({a.code})"))
+            self.emit(out, ctx, text)
+            return
+        if kind in ("eigh", "slogdet", "spd"):
+            try:
+                w = self.well_square(ctx, 1)
+            except _NoCode:
+                return self.statement(out, ctx, 0)
+            d = w.shape[-1]
+            name = self.assign(out, ctx, w, "W")
+            if kind == "spd":
+                dc = self.dim_code(ctx, d, ctx.vals[name], 0)
+                s = self.fresh("S")
+                self.emit(out, ctx, f"{s} = {name} @ {name}.T + {dc} * fnp.eye({dc})")
+                ctx.vals[s] = Val(s, (d, d), "f")
+                ln = self.fresh("L")
+                self.emit(out, ctx, f"{ln} = fnp.linalg.cholesky({s})")
+                ctx.vals[ln] = Val(ln, (d, d), "f")
+                return
+            if kind == "eigh":
+                e, v = self.fresh("e"), self.fresh("V")
+                self.emit(out, ctx, f"{e}, {v} = fnp.linalg.eigh({name})")
+                ctx.vals[e] = Val(e, (d,), "f")
+                ctx.vals[v] = Val(v, (d, d), "f")
+                return
+            sg, ld = self.fresh("s"), self.fresh("s")
+            self.emit(out, ctx, f"{sg}, {ld} = fnp.linalg.slogdet({name})")
+            ctx.vals[sg] = Val(sg, (), "f")
+            ctx.vals[ld] = Val(ld, (), "f")
+            return
+        if kind in ("qr", "svd", "lstsq"):
+            try:
+                r = self.well_rect(ctx, 1)
+            except _NoCode:
+                return self.statement(out, ctx, 0)
+            p, q = r.shape
+            mn = dmin(p, q)
+            if kind == "qr":
+                a, b = self.fresh("Q"), self.fresh("R")
+                self.emit(out, ctx, f"{a}, {b} = fnp.linalg.qr({r.code})")
+                ctx.vals[a] = Val(a, (p, mn), "f")
+                ctx.vals[b] = Val(b, (mn, q), "f")
+                return
+            if kind == "svd":
+                u, s, vt = self.fresh("U"), self.fresh("sv"), self.fresh("Vt")
+                full = self.coin(0.5)
+                self.emit(out, ctx, f"{u}, {s}, {vt} = fnp.linalg.svd({r.code}" + (")" if full else ", full_matrices=False)"))
+                ctx.vals[u] = Val(u, (p, p) if full else (p, mn), "f")
+                ctx.vals[s] = Val(s, (mn,), "f")
+                ctx.vals[vt] = Val(vt, (q, q) if full else (mn, q), "f")
+                return
+            b = self.value_of_shape(ctx, (p,))
+            x = self.fresh("x")
+            self.emit(out, ctx, f"{x}, _res, _rank, _sv = fnp.linalg.lstsq({r.code}, {b.code}, rcond=None)")
+            ctx.vals[x] = Val(x, (q,), "f")
+            return
+        if kind == "histogram":
+            a = self.operand(ctx, 1, min_rank=1, max_rank=2)
+            bins = self.pick_dim(ctx, lo=1)
+            c, e = self.fresh("c"), self.fresh("E")
+            self.emit(out, ctx, f"{c}, {e} = fnp.histogram(fnp.nan_to_num(fnp.tanh({a.code})), bins={bins.code()}, "
+                                f"range=(-1.0, 1.0))")
+            ctx.vals[c] = Val(c, (bins,), "i")
+            ctx.vals[e] = Val(e, (add(bins, const(1)),), "f")
+            return
+        if kind == "meshgrid":
+            x = self.operand(ctx, 1, rank=1)
+            y = self.operand(ctx, 1, rank=1)
+            if not self.small(ctx, (x.shape[0], y.shape[0])):
+                return self.statement(out, ctx, 0)
+            gx, gy = self.fresh("G"), self.fresh("G")
+            self.emit(out, ctx, f"{gx}, {gy} = fnp.meshgrid({x.code}, {y.code})")
+            dt = _dtype([x, y])
+            ctx.vals[gx] = Val(gx, (y.shape[0], x.shape[0]), dt)
+            ctx.vals[gy] = Val(gy, (y.shape[0], x.shape[0]), dt)
+            return
+        a = self.operand(ctx, 1, min_rank=1, max_rank=2)
+        d = a.shape[0]
+        c = self.pick_dim(ctx)
+        left, right = self.fresh("P"), self.fresh("P")
+        self.emit(out, ctx, f"{left}, {right} = fnp.split({a.code}, [{c.code()}])")
+        if ctx.always(lambda p: c.value(p) <= d.value(p)):
+            ctx.vals[left] = Val(left, (c,) + a.shape[1:], a.dtype)
+            ctx.vals[right] = Val(right, (sub(d, c),) + a.shape[1:], a.dtype)
+        else:
+            ctx.vals[left] = Val(left, (dmin(c, d),) + a.shape[1:], a.dtype)
+            ctx.vals[right] = Val(right, (dmax(const(0), sub(d, c)),) + a.shape[1:], a.dtype)
+
     # ------------------------------------------------------------------ statements
 
     def emit(self, out: list, ctx: Ctx, text: str) -> None:
@@ -1021,7 +1682,7 @@ class Builder:
         return name
 
     def statement(self, out: list, ctx: Ctx, budget: int) -> None:
-        kinds = ["assign"] * 6 + ["expr", "aug", "size"]
+        kinds = ["assign"] * 6 + ["expr", "aug", "size", "unpack"]
         if self.helpers and not ctx.in_helper:
             kinds += ["call"] * 2
         if budget > 0 and ctx.indent == 0 and not ctx.in_helper:
@@ -1075,6 +1736,11 @@ class Builder:
             return
         if kind == "while":
             return self.while_loop(out, ctx, budget - 1)
+        if kind == "unpack":
+            try:
+                return self.unpack(out, ctx)
+            except _NoCode:  # raised before anything is emitted
+                return self.statement(out, ctx, 0)
         if kind == "budget":
             self.emit(out, ctx, f'with flops.BudgetContext(flop_budget=10**12, namespace="solve{next(self.ns_names)}"):')
             ctx.indent += 1
@@ -1482,6 +2148,8 @@ def programs(draw, data_dependent: bool = False) -> Program:
     b.block(body, ctx, b.int(2, 8), 2)
     if data_dependent:
         data_branch(b, body, ctx)
+    if b.uses_rng:
+        constants += f"rng = fnp.random.default_rng({b.int(0, 99)})\n\n"
     source = (HEADER + "\n" + constants + ("\n".join(helper_lines) + "\n" if helper_lines else "")
               + "\n".join(body) + "\n")
     return Program(source, values, data_dependent, dict(b.stats))

@@ -273,3 +273,56 @@ def test_an_invalid_in_place_op_is_refused_with_numpys_own_message():
         with pytest.raises(ValueError):
             a /= b
     assert ctx.flops_used == 0
+
+
+def test_an_array_given_as_a_static_argument_is_priced_by_its_value_every_call():
+    # Found by review: the generic path's fast cache keyed arrays by shape only, so
+    # repeat(a, np.array(1)) then repeat(a, np.array(1000)) reused the first price.
+    a = np.ones(10)
+    with flops.BudgetContext(flop_budget=10**9) as ctx:
+        fnp.repeat(a, np.array(1))
+        fnp.repeat(a, np.array(1000))
+        fnp.tile(a, (np.array(2),))
+        fnp.tile(a, (np.array(300),))
+        fnp.fft.fft(a, np.array(16))
+        fnp.fft.fft(a, np.array(4096))
+    assert [r.cost for r in ctx.op_log] == [10, 10_000, 20, 3_000, 5 * 16 * 4, 5 * 4096 * 12]
+
+
+def test_numpy_submodule_functions_on_metered_arrays_are_charged_before_fnp_touches_them():
+    import subprocess
+    import sys
+
+    code = (
+        "import numpy as np, flopscope as flops, flopscope.numpy as fnp\n"
+        "A = fnp.eye(4) * 2.0\n"
+        "with flops.BudgetContext(flop_budget=10**6) as ctx:\n"
+        "    np.linalg.inv(A)\n"
+        "    np.fft.fft(A[0])\n"
+        "print(ctx.flops_used)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert int(out) == 4**3 + 5 * 4 * 2
+
+
+def test_cov_with_weights_of_the_wrong_length_is_refused_and_charges_nothing():
+    # Found by review: NumPy refuses these with RuntimeError, which kept the charge.
+    m = np.ones((4, 5))
+    with flops.BudgetContext(flop_budget=10**6) as ctx:
+        with pytest.raises(RuntimeError, match="incompatible numbers of samples and aweights"):
+            fnp.cov(m, aweights=np.ones(3))
+        with pytest.raises(RuntimeError, match="incompatible numbers of samples and fweights"):
+            fnp.cov(m, fweights=np.ones(3, dtype=int))
+        fnp.cov(m, aweights=np.ones(5))
+    assert ctx.flops_used == 2 * 4 * 4 * 5
+
+
+def test_fill_is_charged_as_copyto_numel_of_what_it_writes():
+    # Found by review: ndarray.fill was free while fnp.full charges numel(output).
+    with flops.BudgetContext(flop_budget=10**6) as ctx:
+        a = fnp.empty((100, 10))
+        assert a.fill(3.0) is None
+        b = fnp.zeros(5, dtype=int)
+        b.fill(3.7)  # NumPy casts unsafely, as ndarray.fill does
+    assert ctx.flops_used == 1000 + 5
+    assert np.all(np.asarray(a) == 3.0) and list(np.asarray(b)) == [3] * 5

@@ -378,3 +378,20 @@ def test_analyzer_reports_writes_to_a_symmetric_tensor():
     messages = [d.message for d in result.diagnostics if d.code == "FS108"]
     assert any("read-only" in m for m in messages)
     assert any("unequal lengths" in m for m in messages)
+
+
+def test_a_symmetric_tensor_cannot_be_made_writeable_again_or_have_its_data_replaced():
+    # Found by review: S.base was a plain array that setflags(write=True) reopened, and
+    # __setstate__ swapped in any data, both keeping the discount.
+    X = np.ones((4, 4))
+    S = flops.as_symmetric(X, symmetry=(0, 1))
+    with pytest.raises(ValueError, match="WRITEABLE"):
+        S.base.setflags(write=True)
+    with pytest.raises(ValueError, match="WRITEABLE"):
+        S.setflags(write=True)
+    with pytest.raises(flops.SymmetryError, match="cannot be replaced"):
+        S.__setstate__((1, (4, 4), np.dtype(float), False, np.arange(16.0).tobytes()))
+    assert np.array_equal(np.asarray(S), X)
+    with flops.BudgetContext(flop_budget=10**6) as ctx:
+        fnp.exp(S)
+    assert ctx.flops_used == 10  # 4 * 5 / 2 unique elements

@@ -37,6 +37,7 @@ from flopscope.analyzer.values import (
 from flopscope.costs import OPS, ShapeError, bind, dims
 from flopscope.costs.dims import UndecidableDimension
 from flopscope.costs.rules import UnknownDim
+from flopscope.costs.table_misc import KEEP_0D_NAMES  # 0-d results NumPy keeps as arrays (metered)
 from flopscope.costs.shapes import normalize_axis, slice_length
 
 # ndarray methods that run a table op (method name -> op name).
@@ -45,7 +46,7 @@ METHOD_OPS = {
     "conjugate": "conjugate", "cumprod": "cumprod", "cumsum": "cumsum", "dot": "dot", "max": "max", "mean": "mean",
     "min": "min", "prod": "prod", "round": "round", "std": "std", "sum": "sum", "trace": "trace", "var": "var",
 }
-FREE_METHODS = {"copy", "astype", "view", "ravel", "flatten", "reshape", "transpose", "swapaxes", "squeeze", "fill",
+FREE_METHODS = {"copy", "astype", "view", "ravel", "flatten", "reshape", "transpose", "swapaxes", "squeeze",
                 "tolist", "item", "tobytes", "setflags", "byteswap", "getfield", "setfield", "resize"}
 UNSUPPORTED_METHODS = {"argpartition", "argsort", "choose", "compress", "diagonal", "dump", "dumps", "nonzero",
                        "partition", "put", "repeat", "searchsorted", "sort", "take", "tofile"}
@@ -55,7 +56,8 @@ METHOD_OPS.update({"choose": "choose", "diagonal": "diagonal", "put": "put", "re
 UNSUPPORTED_METHODS -= {"choose", "diagonal", "put", "repeat", "take"}  # compress stays listed: see call_array_method
 # The sorting family's methods (flopscope/costs/table_misc.py); sort and partition run in place and return None.
 METHOD_OPS.update({"argsort": "argsort", "argpartition": "argpartition", "nonzero": "nonzero", "searchsorted": "searchsorted"})
-IN_PLACE_METHOD_OPS = {"sort": "sort", "partition": "partition"}
+# A.sort() and A.partition(k) as numpy.sort / numpy.partition; A.fill(v) as numpy.copyto(A, v).
+IN_PLACE_METHOD_OPS = {"sort": "sort", "partition": "partition", "fill": "copyto"}
 UNSUPPORTED_METHODS -= {"argsort", "argpartition", "nonzero", "searchsorted", "sort", "partition"}
 
 FLOPSCOPE_API = {"BudgetContext", "budget", "namespace", "cost", "einsum_cost", "pointwise_cost", "reduction_cost",
@@ -194,7 +196,7 @@ class OpsMixin:
         if isinstance(shape, tuple) and shape and all(isinstance(s, tuple) for s in shape):
             return Tuple(tuple(self.result_value(spec, s, metered) for s in shape))
         dims_out = tuple(self.dim_value(d) for d in shape)
-        if not dims_out and spec.category not in ("creation", "free"):
+        if not dims_out and spec.category not in ("creation", "free") and spec.name not in KEEP_0D_NAMES:
             return Scalar(None, "float", numpy=True)
         return Array(dims_out, metered)
 
@@ -226,6 +228,12 @@ class OpsMixin:
             return self.charge_unknown(node, name, f"{name} has no cost rule in flopscope", "FS102")
         if spec.params and any(p.kind == "nested" for p in spec.params):
             args = [_to_python_lists(a) for a in args]
+        if spec.params and any(p.kind == "arrays" for p in spec.params):
+            as_rows = _arrays_given_as_array(spec, args, kwargs)
+            if as_rows is None:
+                return self.charge_unknown(node, name, f"{name}: an array of a symbolic number of rows stands for a "
+                                           "sequence of arrays, so the cost is unknown", "FS101")
+            args, kwargs = as_rows
         try:
             b = bind(spec, tuple(args), dict(kwargs))
         except TypeError as err:
@@ -475,6 +483,8 @@ class OpsMixin:
         if name in ("conj", "conjugate") and arr.dtype != "complex":
             return arr  # ndarray.conj() of a real array is the array itself
         if name in IN_PLACE_METHOD_OPS:  # A.sort(): charged as numpy.sort, the result is None
+            if arr.symmetry:
+                self.diag(node, "FS108", "error", "this call raises at runtime: a SymmetricTensor is read-only")
             result = self.call_op(node, OpRef(IN_PLACE_METHOD_OPS[name], "flopscope" if arr.metered else "numpy"), [arr] + list(args), kwargs)
             return result if isinstance(result, Unknown) else NoneValue()
         if name == "compress":  # ndarray.compress(condition, ...) is numpy.compress(condition, self, ...)
@@ -488,10 +498,8 @@ class OpsMixin:
             if arr.metered:
                 self.diag(node, "FS102", "error", f"FlopscopeArray.{name}() is not supported by flopscope yet: it raises at runtime")
             return Unknown(f".{name}()")
-        if name in ("copy", "view", "fill", "setflags", "byteswap", "getfield", "setfield"):
-            if name == "fill" and arr.symmetry:
-                self.diag(node, "FS108", "error", "this call raises at runtime: a SymmetricTensor is read-only")
-            return Array(tuple(arr.shape), arr.metered, arr.dtype) if name != "fill" else NoneValue()
+        if name in ("copy", "view", "setflags", "byteswap", "getfield", "setfield"):
+            return Array(tuple(arr.shape), arr.metered, arr.dtype)
         if name == "astype":
             return Array(tuple(arr.shape), arr.metered, arr.dtype)
         if name in ("ravel", "flatten"):
@@ -696,6 +704,30 @@ def _shape_at(s1, s2, count):
         a, b = sympy.sympify(a), sympy.sympify(b)
         out.append(sympy.expand(a + (count - 1) * (b - a)))
     return tuple(out)
+
+
+def _arrays_given_as_array(spec, args, kwargs):
+    """An array where the op takes a sequence of arrays (lexsort(keys), concatenate(A))
+    stands for its rows, as NumPy and costs.bind at runtime read it: (args, kwargs)
+    with the rows, or None when the number of rows is symbolic."""
+    args, kwargs = list(args), dict(kwargs)
+    for i, p in enumerate(spec.params):
+        if p.kind != "arrays":
+            continue
+        if p.positional and i < len(args):
+            holder, key = args, i
+        elif p.name in kwargs:
+            holder, key = kwargs, p.name
+        else:
+            continue
+        v = holder[key]
+        if not isinstance(v, Array) or not v.shape:
+            continue
+        count = sympy.sympify(v.shape[0])
+        if not count.is_Integer:
+            return None
+        holder[key] = Tuple(tuple(Array(tuple(v.shape[1:]), v.metered, v.dtype) for _ in range(int(count))))
+    return args, kwargs
 
 
 def _to_python_lists(value):

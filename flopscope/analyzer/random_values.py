@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 import sympy
 
-from flopscope.analyzer.values import Array, NoneValue, Opaque, OpRef, Unknown, Value
+from flopscope.analyzer.values import Array, List, NoneValue, Opaque, OpRef, Unknown, Value
 from flopscope.costs import OPS
 from flopscope.costs.registry import STATIC, VARARGS
 
@@ -26,7 +26,7 @@ from flopscope.costs.registry import STATIC, VARARGS
 FREE_RANDOM_NAMES = {"seed", "get_state", "set_state", "get_bit_generator", "set_bit_generator"}
 CONSTRUCTORS = {"random.default_rng": "Generator", "random.Generator": "Generator", "random.RandomState": "RandomState"}
 # Generator / RandomState members that compute nothing.
-FREE_MEMBERS = {"bit_generator", "spawn", "seed", "get_state", "set_state", "__getstate__", "__setstate__", "state"}
+FREE_MEMBERS = {"bit_generator", "seed", "get_state", "set_state", "__getstate__", "__setstate__", "state"}
 
 
 @dataclass(eq=False)
@@ -69,7 +69,7 @@ class RandomMixin:
 
     def generator_attr(self, gen: GeneratorValue, name: str, node) -> Value:
         op = f"random.{gen.kind}.{name}"
-        if op in OPS:
+        if op in OPS or (name == "spawn" and gen.kind == "Generator"):
             return GeneratorMethod(gen, name)
         if name in FREE_MEMBERS:
             return Opaque(f"numpy.random.{gen.kind}.{name}")
@@ -86,6 +86,13 @@ class RandomMixin:
 
     def call_generator_method(self, node, m: GeneratorMethod, args: list, kwargs: dict) -> Value:
         via = "flopscope" if m.generator.metered else "numpy"
+        if m.name == "spawn":  # free: n child generators of the same kind
+            count = (list(args) + [kwargs.get("n_children")])[0]
+            n = getattr(count, "expr", None)
+            if n is None or not sympy.sympify(n).is_Integer:
+                self.diag(node, "FS106", "warning", "spawn(n): the number of children is not known, so the generators are not followed")
+                return Unknown("spawn(...)")
+            return List([GeneratorValue(m.generator.kind, m.generator.metered) for _ in range(int(n))])
         return self.call_random(node, OpRef(f"random.{m.generator.kind}.{m.name}", via), args, kwargs)
 
     def call_random(self, node, opref: OpRef, args: list, kwargs: dict) -> Value:

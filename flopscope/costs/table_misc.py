@@ -439,6 +439,20 @@ def cov_cost(shapes, *, rowvar=True, **_):
     return 2 * f * f * s
 
 
+def _vector_length(d):
+    """A cross product's vector length: 2 or 3 when a symbolic size is decided to be
+    one of them (the analyzer decides at the given sizes), else unchanged."""
+    if dims.concrete(d) is not None:
+        return d
+    for c in (3, 2):
+        try:
+            if dims.same(d, c):
+                return c
+        except ValueError:  # UndecidableDimension: no values to decide with
+            return d
+    return d
+
+
 def _cross(shapes, axisa, axisb, axisc, axis):
     a, b = tuple(shapes[0]), tuple(shapes[1])
     if axis is not None:
@@ -447,7 +461,7 @@ def _cross(shapes, axisa, axisb, axisc, axis):
         raise ShapeError("cross: a and b must have at least one dimension")
     ax_a = normalize_axis(axisa, len(a))
     ax_b = normalize_axis(axisb, len(b))
-    da, db = a[ax_a], b[ax_b]
+    da, db = _vector_length(a[ax_a]), _vector_length(b[ax_b])
     if dims.concrete(da) not in (2, 3) or dims.concrete(db) not in (2, 3):
         raise ShapeError("incompatible dimensions for cross product\n(dimension must be 2 or 3)")
     batch = broadcast(a[:ax_a] + a[ax_a + 1:], b[:ax_b] + b[ax_b + 1:])

@@ -33,27 +33,19 @@ FUNCTIONS: dict = {}
 FREE_FUNCTIONS: set = set()
 
 # ndarray methods, classified. Metered methods are defined on the class below.
+# Every public ndarray method is in exactly one list (a test checks it). Metered methods
+# are charged as the fnp function of the same name (sort and partition work in place and
+# return None, as NumPy's do; fill is charged as copyto, numel of what it writes).
 METERED_METHODS = (
-    "all any argmax argmin clip conj conjugate cumprod cumsum dot max mean min prod round std sum trace var"
+    "all any argmax argmin argpartition argsort choose clip compress conj conjugate cumprod cumsum diagonal "
+    "dot fill max mean min nonzero partition prod put repeat round searchsorted sort std sum take trace var"
 ).split()
 FREE_METHODS = (
-    "T mT astype base byteswap copy ctypes data device dtype fill flags flat flatten getfield imag item "
+    "T mT astype base byteswap copy ctypes data device dtype flags flat flatten getfield imag item "
     "itemsize nbytes ndim ravel real reshape resize setfield setflags shape size squeeze strides swapaxes "
     "to_device tobytes tolist transpose view"
 ).split()
-UNSUPPORTED_METHODS = (
-    "argpartition argsort choose compress diagonal dump dumps nonzero partition put repeat searchsorted sort "
-    "take tofile"
-).split()
-# Methods of the shape family's table ops (flopscope/costs/table_shape.py): charged as the fnp call.
-SHAPE_METHODS = ["choose", "compress", "diagonal", "put", "repeat", "take"]
-METERED_METHODS += SHAPE_METHODS
-UNSUPPORTED_METHODS = [m for m in UNSUPPORTED_METHODS if m not in SHAPE_METHODS]
-# Methods of the sorting family's table ops (flopscope/costs/table_misc.py): charged as the fnp call;
-# sort and partition work in place and return None, as NumPy's do.
-SORT_METHODS = ["argpartition", "argsort", "nonzero", "partition", "searchsorted", "sort"]
-METERED_METHODS += SORT_METHODS
-UNSUPPORTED_METHODS = [m for m in UNSUPPORTED_METHODS if m not in SORT_METHODS]
+UNSUPPORTED_METHODS = "dump dumps tofile".split()
 _IN_PLACE_CACHES: dict = {}
 
 
@@ -96,6 +88,22 @@ def _method(name: str, op: str | None = None):
 FUNCTIONS_BY_NAME: dict = {}
 
 
+def _load_submodule(func: Any) -> bool:
+    """numpy.linalg / numpy.fft functions reach here before flopscope.numpy.linalg (or
+    .fft) was imported, which registers them: import it. True if that was the case."""
+    module = getattr(func, "__module__", "") or ""
+    for sub in ("linalg", "fft", "random"):
+        if module.startswith(f"numpy.{sub}") or module.startswith(f"numpy._core.{sub}"):
+            import importlib
+            import sys
+
+            if f"flopscope.numpy.{sub}" in sys.modules:
+                return False
+            importlib.import_module(f"flopscope.numpy.{sub}")
+            return True
+    return False
+
+
 def _refusal(module: str, name: str) -> str:
     """Why a NumPy function is refused on a flopscope array (the inventory's reason)."""
     from flopscope.costs.inventory import BLOCKED_BY_MODULE
@@ -124,6 +132,8 @@ class FlopscopeArray(np.ndarray):
 
     def __array_function__(self, func: Any, types: Any, args: tuple, kwargs: dict) -> Any:
         impl = FUNCTIONS.get(func)
+        if impl is None and _load_submodule(func):
+            impl = FUNCTIONS.get(func)
         if impl is not None:
             return impl(*args, **kwargs)
         if func in FREE_FUNCTIONS:
@@ -201,6 +211,9 @@ class FlopscopeArray(np.ndarray):
 
     def partition(self, kth: Any, axis: Any = -1, kind: Any = "introselect", order: Any = None) -> None:
         _in_place("partition", self, (kth, axis, kind, order), {})
+
+    def fill(self, value: Any) -> None:
+        FUNCTIONS_BY_NAME["copyto"](self, value, casting="unsafe")
 
     for _name in UNSUPPORTED_METHODS:
         locals()[_name] = _unsupported_method(_name)

@@ -19,7 +19,7 @@ so the hot path hashes only ints and strings. The call site is the first frame
 outside flopscope's own runtime files.
 
 A NumPy error that refuses the arguments charges nothing: a TypeError,
-ValueError, IndexError, OverflowError or MemoryError raised inside NumPy
+ValueError, IndexError, OverflowError, MemoryError or RuntimeError raised inside NumPy
 before any user code ran. Any other failure keeps the charge, because the
 work was done: LinAlgError on a singular matrix, FloatingPointError under
 ``errstate``, an exception raised by an ``errstate(call=...)`` handler (user
@@ -268,7 +268,8 @@ def settle(ledger, rec: list, cost: int, t0: float, t1: float, t2: float, name: 
         raise _time_out(ledger, name, t2, ran=True)
 
 
-_REFUSALS = (TypeError, ValueError, IndexError, OverflowError, MemoryError)
+# RuntimeError: numpy.cov refuses weights of the wrong length with one.
+_REFUSALS = (TypeError, ValueError, IndexError, OverflowError, MemoryError, RuntimeError)
 
 
 def refused(err: BaseException) -> bool:
@@ -278,7 +279,7 @@ def refused(err: BaseException) -> bool:
     arguments and no Python code outside NumPy and flopscope ran during the
     call (an ``errstate(call=...)`` handler runs after the work is done).
     """
-    if not isinstance(err, _REFUSALS) or isinstance(err, np.linalg.LinAlgError):
+    if not isinstance(err, _REFUSALS) or isinstance(err, (np.linalg.LinAlgError, RecursionError)):
         return False
     tb = err.__traceback__
     while tb is not None:
@@ -581,13 +582,32 @@ def _arg_key(a: Any) -> Any:
 _FAST = object()
 
 
+def _holds_array(static: dict) -> bool:
+    """Whether a static argument is, or contains, an array."""
+    for v in static.values():
+        t = type(v)
+        if t in PLAIN_ARRAY_TYPES or isinstance(v, _nd):
+            return True
+        if t is tuple and any(isinstance(x, _nd) or (type(x) is tuple and _holds_array({0: x})) for x in v):
+            return True
+    return False
+
+
 def _static_key(static: dict) -> Any:
+    """A hashable key for static arguments, types included: 10, 10.0, 10 + 0j and
+    True are equal in Python but may price (or refuse) differently."""
     try:
-        key = tuple(sorted(static.items()))
+        key = tuple(sorted((name, _typed(v)) for name, v in static.items()))
         hash(key)
         return key
     except TypeError:
         return None
+
+
+def _typed(v: Any) -> Any:
+    if type(v) is tuple or type(v) is list:
+        return (type(v), tuple(_typed(x) for x in v))
+    return (type(v), v)
 
 
 def call_bound(name: str, spec: OpSpec, fn: Callable, args: tuple, kwargs: dict, wrapper: Callable, cache: dict | None) -> tuple:
@@ -621,7 +641,9 @@ def call_bound(name: str, spec: OpSpec, fn: Callable, args: tuple, kwargs: dict,
         entry = (cost, charge_id(name, shapes, cost))
         if skey is not None:
             _cache_put(cache, key, entry)
-    if fkey is not None and b.given.get("out") is None:
+    if fkey is not None and b.given.get("out") is None and not _holds_array(b.static):
+        # (an array given as a static argument, e.g. repeat's counts or fft's n, is
+        # keyed by its shape only: its value sets the cost, so it is priced each call)
         _cache_put(cache, fkey, entry)
     cost, cid = entry
     r = execute(name, cost, cid, fn, raw_args, raw_kwargs, t0, wrapper)

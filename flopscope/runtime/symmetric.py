@@ -53,6 +53,9 @@ class SymmetricTensor(FlopscopeArray):
     def __reduce__(self):
         return (_restore, (_view(self, _nd).copy(), self._groups))
 
+    def __setstate__(self, state: Any) -> None:
+        raise SymmetryError("a SymmetricTensor's data cannot be replaced: declare a new one with as_symmetric")
+
 
 def _plain(self: SymmetricTensor) -> FlopscopeArray:
     return _view(self, FlopscopeArray)
@@ -84,9 +87,13 @@ def _restore(plain: np.ndarray, groups: tuple) -> SymmetricTensor:
 
 
 def make(data: np.ndarray, groups: tuple) -> SymmetricTensor:
-    """Wrap ``data`` (a fresh ndarray nobody else holds) as a read-only SymmetricTensor."""
-    data.flags.writeable = False
-    out = _view(data, SymmetricTensor)
+    """Wrap a copy of ``data`` as a read-only SymmetricTensor. The copy lives in an
+    immutable bytes buffer, so no array over it (``S.base`` included) can be made
+    writeable again."""
+    if data.dtype.hasobject:
+        raise SymmetryError("as_symmetric needs an array of numbers, not of Python objects")
+    frozen = np.frombuffer(data.tobytes(), dtype=data.dtype).reshape(data.shape)
+    out = _view(frozen, SymmetricTensor)
     out._groups = groups
     return out
 
