@@ -361,8 +361,10 @@ class Builder:
     def pick(self, seq):
         seq = list(seq)
         if len(seq) == 1:
+            self.last_pick = seq[0]
             return seq[0]
-        return seq[self.draw(st.integers(0, len(seq) - 1))]
+        self.last_pick = seq[self.draw(st.integers(0, len(seq) - 1))]
+        return self.last_pick
 
     def int(self, lo: int, hi: int) -> int:
         return self.draw(st.integers(lo, hi))
@@ -541,6 +543,7 @@ class Builder:
             self.e_join, self.e_view, self.e_index, self.e_where_clip, self.e_unary_operator, self.e_helper_call,
             self.e_einsum_ellipsis, self.e_comprehension,
             self.e_linalg, self.e_fft, self.e_sort, self.e_signal, self.e_manip, self.e_random,
+            self.e_symmetric,
         )
         f = self.pick(producers)
         self.nesting += 1
@@ -1513,6 +1516,39 @@ class Builder:
             part = c if first else sub(d, c)
         return Val(f"fnp.split({a.code}, [{c.code()}], axis={axis})[{0 if first else 1}]", a.shape[:ax] + (part,) + a.shape[ax + 1:],
                    a.dtype, atom=False)
+
+    def e_symmetric(self, ctx, depth):
+        """Declared symmetry and one array passed twice: a Gram matrix X X^T (einsum
+        with X twice, exactly symmetric), declared with as_symmetric, then used by
+        ops that count unique work. Results a later statement could write in place
+        leave as plain copies (a SymmetricTensor is read-only)."""
+        names = [v for v in self.arrays(ctx, rank=2, dtypes="f") if v.code.isidentifier()]
+        if not names:
+            return None  # X must be one object: an expression would run twice, two arrays
+        x = self.pick(names)
+        d, e = x.shape
+        if not self.small(ctx, (d, d)) or max(ctx.values(numel((d, d, e)))) > 20000:
+            return None
+        gram = f"fnp.einsum('ij,kj->ik', {x.code}, {x.code})"
+        form = self.int(0, 6)
+        if form == 0:
+            self.note("symmetric_gram")
+            return Val(gram, (d, d), "f", atom=False)
+        sym = f"flops.as_symmetric({gram}, symmetry=(0, 1))"
+        self.note(f"symmetric_{form}")
+        if form == 1:
+            return Val(f"fnp.{self.pick(('exp', 'tanh', 'square', 'abs'))}({sym} / 4.0).copy()", (d, d), "f", atom=False)
+        if form == 2:
+            return Val(f"({sym} + {sym}).copy()", (d, d), "f", atom=False)
+        if form == 3:
+            return Val(f"{sym}.{self.pick(('sum', 'max', 'mean'))}()", (), "f", atom=False)
+        if form == 4:
+            return Val(f"fnp.einsum('{self.pick(('ij->', 'ij->i', 'ii->i'))}', {sym})",
+                       {"ij->": (), "ij->i": (d,), "ii->i": (d,)}[self.last_pick], "f", atom=False)
+        if form == 5:
+            return Val(f"fnp.einsum('ij,jk->ik', {sym}, {sym})", (d, d), "f", atom=False)
+        partner = self.value_of_shape(ctx, (d, d), dtypes="f", depth=max(depth - 1, 0))
+        return Val(f"({sym} * {partner.code})", (d, d), "f", atom=False)
 
     def e_random(self, ctx, depth):
         kind = self.pick(("normal", "uniform", "standard_normal", "integers", "permutation", "choice", "random",
