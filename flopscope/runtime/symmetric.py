@@ -53,6 +53,11 @@ class SymmetricTensor(FlopscopeArray):
     def __reduce__(self):
         return (_restore, (_view(self, _nd).copy(), self._groups))
 
+    @property
+    def base(self) -> None:
+        """None: the data belongs to this tensor alone (see :func:`make`)."""
+        return None
+
     def __setstate__(self, state: Any) -> None:
         raise SymmetryError("a SymmetricTensor's data cannot be replaced: declare a new one with as_symmetric")
 
@@ -87,13 +92,11 @@ def _restore(plain: np.ndarray, groups: tuple) -> SymmetricTensor:
 
 
 def make(data: np.ndarray, groups: tuple) -> SymmetricTensor:
-    """Wrap a copy of ``data`` as a read-only SymmetricTensor. The copy lives in an
-    immutable bytes buffer, so no array over it (``S.base`` included) can be made
-    writeable again."""
-    if data.dtype.hasobject:
-        raise SymmetryError("as_symmetric needs an array of numbers, not of Python objects")
-    frozen = np.frombuffer(data.tobytes(), dtype=data.dtype).reshape(data.shape)
-    out = _view(frozen, SymmetricTensor)
+    """Wrap ``data`` (a fresh ndarray nobody else holds) as a read-only SymmetricTensor.
+    Views of a read-only array cannot be made writeable again; the one array that
+    could, the owner of the data, is hidden (``S.base`` is None)."""
+    data.flags.writeable = False
+    out = _view(data, SymmetricTensor)
     out._groups = groups
     return out
 
