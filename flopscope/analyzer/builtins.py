@@ -59,8 +59,6 @@ class BuiltinsMixin:
     def call_builtin(self, node, name: str, args: list, kwargs: dict, scope) -> Value:
         if name.startswith("math."):
             return self.call_math(node, name[5:], args)
-        if name.startswith("numpy.random."):
-            return self.numpy_random(node, name[len("numpy.random."):], args, kwargs)
         handler = getattr(self, f"builtin_{name}", None)
         if handler is not None:
             return handler(node, args, kwargs, scope)
@@ -575,8 +573,6 @@ class BuiltinsMixin:
                 self.diag(node, "FS102", "error", f"numpy.{name} is not supported by flopscope yet: on a flopscope array it raises at runtime")
                 return Unknown(f"numpy.{name}")
             return Unknown(f"the result of numpy.{name}")
-        if what == "rng" or what.startswith("rng."):
-            return self.numpy_random(node, what[4:], args, kwargs) if what.startswith("rng.") else Unknown("rng")
         if what.startswith("exception "):
             return Opaque("exception instance")
         if what.startswith("functools."):
@@ -587,30 +583,6 @@ class BuiltinsMixin:
             return self.charge_unknown(node, "unknown call", f"a call to {what} receives a metered array: its cost is unknown")
         return Opaque(f"{what}()")
 
-    def numpy_random(self, node, name: str, args: list, kwargs: dict) -> Value:
-        """Plain NumPy random numbers (free): only their shape matters."""
-        if name in ("default_rng", "RandomState", "Generator"):
-            return Opaque("rng")
-        if name == "seed":
-            return NoneValue()
-        if name in ("rand", "randn"):
-            dims_ = self._scalar_args(args)
-            if dims_ is None:
-                return Unknown("random numbers of data-dependent shape")
-            if not dims_:
-                return Scalar(None, "float", numpy=True)
-            return Array(tuple(_rule(d) for d in dims_), metered=False)
-        pos = _RANDOM_SIZE.get(name)
-        size = kwargs.get("size")
-        if size is None and pos is not None and len(args) > pos:
-            size = args[pos]
-        if size is None or isinstance(size, NoneValue):
-            return Scalar(None, "float", numpy=True)
-        if isinstance(size, Scalar) and size.known:
-            return Array((_rule(sympy.sympify(size.expr)),), metered=False)
-        if isinstance(size, Tuple) and all(isinstance(s, Scalar) and s.known for s in size.items):
-            return Array(tuple(_rule(sympy.sympify(s.expr)) for s in size.items), metered=False)
-        return Unknown("random numbers of data-dependent shape")
 
 
 class SuperValue(Value):
@@ -621,15 +593,3 @@ class SuperValue(Value):
 class _NameLike:
     def __init__(self, value):
         self.value = value
-
-
-_RANDOM_SIZE = {
-    "random": 0, "random_sample": 0, "standard_normal": 0, "standard_exponential": 0, "normal": 2, "uniform": 2,
-    "integers": 2, "randint": 2, "exponential": 1, "poisson": 1, "binomial": 2, "beta": 2, "gamma": 2, "choice": 1,
-    "lognormal": 2, "laplace": 2,
-}
-
-
-def _rule(d):
-    d = sympy.sympify(d)
-    return int(d) if d.is_Integer else d

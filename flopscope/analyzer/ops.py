@@ -74,12 +74,6 @@ RESULT_FIELDS = {
     "linalg.svd": ("U", "S", "Vh"), "linalg.qr": ("Q", "R"), "linalg.slogdet": ("sign", "logabsdet"),
 }
 
-# Plain numpy random samplers: where their output shape comes from.
-_RANDOM_SIZE_ARG = {
-    "random": 0, "random_sample": 0, "standard_normal": 0, "standard_exponential": 0,
-    "normal": 2, "uniform": 2, "integers": 2, "randint": 2, "exponential": 1, "poisson": 1,
-    "binomial": 2, "beta": 2, "gamma": 2, "choice": 1, "lognormal": 2, "laplace": 2,
-}
 
 
 class OpsMixin:
