@@ -156,15 +156,15 @@ def workdir(tmp_path_factory):
     return tmp_path_factory.mktemp("fuzz")
 
 
-@pytest.mark.fuzz
-def test_fuzz_prediction_equals_measurement(workdir):
+def _fuzz(workdir, strategy, examples: int, counter: str, exact: bool) -> None:
+    """Check ``examples`` programs drawn from ``strategy``; time and count them."""
     start = time.perf_counter()
 
-    @settings(max_examples=EXAMPLES, **SETTINGS)
-    @given(programs())
+    @settings(max_examples=examples, **SETTINGS)
+    @given(strategy)
     def run(program: Program):
-        FUZZ_STATS["programs"] += 1
-        problems = check_program(program.source, program.values, workdir / "solver.py")
+        FUZZ_STATS[counter] += 1
+        problems = check_program(program.source, program.values, workdir / "solver.py", exact=exact)
         if problems:
             FUZZ_STATS["mismatches"] += 1
         assert not problems, _report(program, problems)
@@ -173,25 +173,16 @@ def test_fuzz_prediction_equals_measurement(workdir):
         run()
     finally:
         FUZZ_STATS["seconds"] += time.perf_counter() - start
+
+
+@pytest.mark.fuzz
+def test_fuzz_prediction_equals_measurement(workdir):
+    _fuzz(workdir, programs(), EXAMPLES, "programs", exact=True)
 
 
 @pytest.mark.fuzz
 def test_fuzz_data_dependent_branches_are_bounds(workdir):
-    start = time.perf_counter()
-
-    @settings(max_examples=max(EXAMPLES // 4, 10), **SETTINGS)
-    @given(programs(data_dependent=True))
-    def run(program: Program):
-        FUZZ_STATS["data_programs"] += 1
-        problems = check_program(program.source, program.values, workdir / "solver.py", exact=False)
-        if problems:
-            FUZZ_STATS["mismatches"] += 1
-        assert not problems, _report(program, problems)
-
-    try:
-        run()
-    finally:
-        FUZZ_STATS["seconds"] += time.perf_counter() - start
+    _fuzz(workdir, programs(data_dependent=True), max(EXAMPLES // 4, 10), "data_programs", exact=False)
 
 
 # ---------------------------------------------------------------------- regressions
