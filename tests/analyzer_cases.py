@@ -376,6 +376,17 @@ A = fnp.ones((n, n))
 B = mylib.transform(A)
 C = fnp.exp(A)
 """, ["n=3"], None, None, "unknown", 1, runs=False, codes=("FS101",)),
+    Case("an operator on the result of an unknown function is an unknown cost, not 0", HEAD + """
+import mylib
+A = fnp.ones((n, n))
+B = mylib.transform(A)
+C = B @ B
+D = -B
+""", ["n=3"], None, None, "unknown", 1, runs=False, codes=("FS101",)),
+    Case("work on A.base is charged at runtime: an unknown cost for the analyzer", HEAD + """
+A = fnp.ones((n, n)) * 2.0
+B = A.base @ A.base
+""", ["n=4"], None, None, "unknown", 1, runs=False, codes=("FS101",)),
     Case("eval is dynamic code", HEAD + """
 A = fnp.ones((n, n))
 B = eval("A @ A")

@@ -326,3 +326,14 @@ def test_fill_is_charged_as_copyto_numel_of_what_it_writes():
         b.fill(3.7)  # NumPy casts unsafely, as ndarray.fill does
     assert ctx.flops_used == 1000 + 5
     assert np.all(np.asarray(a) == 3.0) and list(np.asarray(b)) == [3] * 5
+
+
+def test_the_base_of_a_metered_array_is_metered_too():
+    # Found by review: A.base was the plain ndarray a metered result views, so
+    # A.base @ A.base ran uncharged.
+    A = fnp.ones((16, 16)) * 2.0
+    with flops.BudgetContext(flop_budget=10**6) as ctx:
+        B = A.base @ A.base
+    assert isinstance(A.base, flops.FlopscopeArray)
+    assert ctx.flops_used == 16**3
+    assert np.array_equal(np.asarray(B), np.full((16, 16), 64.0))

@@ -395,7 +395,9 @@ class ExprMixin:
         if isinstance(left, Str) or isinstance(right, Str):
             return Str("")
         if isinstance(left, Unknown) or isinstance(right, Unknown):
-            return Unknown("arithmetic on a value the analyzer cannot follow")
+            # it may be a metered array, and this operator then charged: never a silent 0
+            return self.charge_unknown(node, op, f"{op} on a value the analyzer cannot follow "
+                                       f"({(left if isinstance(left, Unknown) else right).describe()}): its cost is unknown")
         return Unknown(f"{op} of {left.describe()} and {right.describe()}")
 
     def repeat_sequence(self, seq, times: Scalar, node) -> Value:
@@ -434,6 +436,9 @@ class ExprMixin:
             if expr.is_Integer:
                 return Scalar(sympy.Integer(~int(expr)), "int", operand.numpy)
             return Scalar(None, operand.kind, operand.numpy)
+        if isinstance(operand, Unknown):
+            return self.charge_unknown(node, op, f"{op} on a value the analyzer cannot follow "
+                                       f"({operand.describe()}): its cost is unknown")
         return Unknown("a unary operation on a value the analyzer cannot follow")
 
     def expr_BooleanOperation(self, node: cst.BooleanOperation, scope) -> Value:

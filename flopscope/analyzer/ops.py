@@ -463,6 +463,11 @@ class OpsMixin:
             return Array(tuple(arr.shape[:-2]) + (arr.shape[-1], arr.shape[-2]), arr.metered, arr.dtype)
         if name in ("real", "imag"):
             return Array(tuple(arr.shape), arr.metered, "float")
+        if name == "base" and arr.metered and not arr.symmetry:
+            # the metered array it views: charged at runtime, but of a shape not tracked here
+            self.diag(node, "FS101", "warning", "A.base: the array this one views has a shape the analyzer does not "
+                      "track, so work on it has an unknown cost")
+            return Unknown("A.base")
         if name in ("dtype", "flags", "strides", "itemsize", "nbytes", "flat", "base", "ctypes", "data", "device"):
             return Opaque(f"array.{name}")
         if name in METHOD_OPS or name in FREE_METHODS or name in UNSUPPORTED_METHODS or name in IN_PLACE_METHOD_OPS:

@@ -141,6 +141,15 @@ class FlopscopeArray(np.ndarray):
         raise UnsupportedOperationError(_refusal(getattr(func, "__module__", None) or "numpy",
                                                  getattr(func, "__name__", repr(func))))
 
+    @property
+    def base(self) -> Any:
+        """The array this one views, itself metered (None if it owns its data): work on
+        it is charged like work on this array."""
+        b = _nd.base.__get__(self)
+        if isinstance(b, _nd) and not isinstance(b, FlopscopeArray):
+            return _view(b, FlopscopeArray)
+        return b
+
     # Python's ** takes NumPy fast paths (square, sqrt, reciprocal); charge it as power.
     def __pow__(self, other: Any, mod: Any = None) -> Any:
         if mod is not None:
