@@ -500,6 +500,12 @@ class OpsMixin:
         if name in ("copy", "view", "setflags", "byteswap", "getfield", "setfield"):
             return Array(tuple(arr.shape), arr.metered, arr.dtype)
         if name == "astype":
+            subok = kwargs.get("subok")
+            if isinstance(subok, Scalar) and subok.known and not bool(subok.expr) and arr.metered:
+                # astype(..., subok=False) hands back a plain ndarray: work on it is free
+                self.diag(node, "FS112", "warning", "astype(subok=False) returns a plain NumPy array: "
+                          "work on it is not metered")
+                return Array(tuple(arr.shape), False, arr.dtype)
             return Array(tuple(arr.shape), arr.metered, arr.dtype)
         if name in ("ravel", "flatten"):
             return self.free_op(node, "ravel", [arr], {})
