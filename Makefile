@@ -38,6 +38,7 @@ bench: $(STAMP)
 docs: $(STAMP)
 	$(VENV)/bin/flopscope costs --format markdown > docs/cost-reference.md
 	@echo "wrote docs/cost-reference.md"
+	$(PY) tools/refresh_console_blocks.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache

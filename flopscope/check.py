@@ -11,6 +11,7 @@ object with those attributes). Every charge is recorded with its call site
 from __future__ import annotations
 
 import ast
+import contextlib
 import types
 from dataclasses import dataclass, field
 from typing import Any
@@ -19,6 +20,7 @@ import numpy as np
 
 import flopscope as flops
 from flopscope.analyzer.argspec import UsageError, parse_shapes, split_arg
+from flopscope.costs import COST_MODEL_NAME
 from flopscope.runtime.ledger import SESSION, sites
 
 
@@ -115,7 +117,6 @@ class _ArgBuilder:
 def run_program(path: str, shapes: list[str] | None = None, entry: str | None = None, args: list[str] | None = None,
                 source: str | None = None, capture_output: bool = True) -> Measurement:
     """Run the solver at the given sizes and measure every charge by call site."""
-    import contextlib
     import io
 
     values = parse_shapes(shapes or [])
@@ -125,18 +126,19 @@ def run_program(path: str, shapes: list[str] | None = None, entry: str | None = 
     code_text = substitute_constants(source, values)
     code = compile(code_text, path, "exec")
     flops.reset_session()
-    namespace: dict[str, Any] = {"__name__": "__main__" if entry is None else "solver", "__file__": path}
+    module = types.ModuleType("__main__" if entry is None else "solver")
+    module.__file__ = path
     # --shapes symbols are visible as globals, as the analyzer reads them
-    namespace.update({k: v for k, v in values.items() if v is not None})
+    module.__dict__.update({k: v for k, v in values.items() if v is not None})
     error = None
     error_site = None
     out = io.StringIO()
     redirect = contextlib.redirect_stdout(out) if capture_output else contextlib.nullcontext()
-    with redirect:
+    with redirect, _as_module(module, path):
         try:
-            exec(code, namespace)
+            exec(code, module.__dict__)
             if entry is not None:
-                _call_entry(namespace, entry, args or [], values)
+                _call_entry(module.__dict__, entry, args or [], values)
         except Exception as err:  # noqa: BLE001 - the solver's own failure is reported, not raised
             error = err
             error_site = _site_of(err, path)
@@ -145,6 +147,32 @@ def run_program(path: str, shapes: list[str] | None = None, entry: str | None = 
     measured.error_site = error_site
     measured.stdout = out.getvalue()
     return measured
+
+
+@contextlib.contextmanager
+def _as_module(module: types.ModuleType, path: str):
+    """Run the solver as a real module: registered in sys.modules under its name while
+    it runs (a @dataclass, pickling and typing look it up there), its folder first on
+    sys.path (its sibling modules import). Both are restored afterwards."""
+    import os
+    import sys
+
+    name = module.__name__
+    saved = sys.modules.get(name)
+    folder = os.path.dirname(os.path.abspath(path))
+    sys.modules[name] = module
+    sys.path.insert(0, folder)
+    try:
+        yield module
+    finally:
+        if saved is None:
+            sys.modules.pop(name, None)
+        else:
+            sys.modules[name] = saved
+        try:
+            sys.path.remove(folder)
+        except ValueError:
+            pass
 
 
 def _site_of(err, path: str):
@@ -368,7 +396,7 @@ def _BudgetExhausted():
 
 
 def render_text(r: CheckResult) -> str:
-    lines = [f"flopscope check {r.path}  (COST_MODEL v1: predicted by the analyzer, measured by the runtime)"]
+    lines = [f"flopscope check {r.path}  ({COST_MODEL_NAME}: predicted by the analyzer, measured by the runtime)"]
     if r.symbols:
         lines.append("symbols: " + ", ".join(f"{k}={v}" for k, v in r.symbols.items()))
     lines.append("")
@@ -399,7 +427,7 @@ def render_text(r: CheckResult) -> str:
 def to_json(r: CheckResult) -> dict:
     return {
         "path": r.path,
-        "cost_model": "COST_MODEL v1",
+        "cost_model": COST_MODEL_NAME,
         "symbols": dict(r.symbols),
         "sites": [{"line": s.line, "col": s.col, "op": s.op, "predicted": s.predicted, "measured": s.measured,
                    "label": s.label, "verdict": s.verdict} for s in r.sites],

@@ -11,7 +11,7 @@ import argparse
 import sys
 
 from flopscope import __version__
-from flopscope.costs import COST_MODEL_VERSION
+from flopscope.costs import COST_MODEL_NAME, COST_MODEL_VERSION
 
 ANALYZE_EPILOG = """\
 examples:
@@ -74,7 +74,7 @@ def build_parser() -> argparse.ArgumentParser:
         "analyze",
         help="predict a solver's FLOPs as formulas, before it runs",
         description="Predict the FLOPs of a solver from its source: per call site, per function, per namespace and "
-        "in total, as SymPy formulas and their values (COST_MODEL v1).",
+        f"in total, as SymPy formulas and their values ({COST_MODEL_NAME}).",
         epilog=ANALYZE_EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
@@ -83,7 +83,7 @@ def build_parser() -> argparse.ArgumentParser:
         "check",
         help="run a solver and compare what it is charged with what analyze predicts",
         description="Run the program under the metered runtime at the given sizes and compare, per call site "
-        "and in total, the analyzer's prediction with the runtime's measurement (COST_MODEL v1).",
+        f"and in total, the analyzer's prediction with the runtime's measurement ({COST_MODEL_NAME}).",
         epilog=CHECK_EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
@@ -91,7 +91,7 @@ def build_parser() -> argparse.ArgumentParser:
     costs = sub.add_parser(
         "costs",
         help="print the cost table: every op's formula and a worked example",
-        description="Print the cost of every op flopscope meters (COST_MODEL v1), computed from the cost table: "
+        description=f"Print the cost of every op flopscope meters ({COST_MODEL_NAME}), computed from the cost table: "
         "the formula is the op's own cost rule evaluated on symbols, the example its value at the sizes shown.",
     )
     costs.add_argument("ops", nargs="*", metavar="OP", help="ops to show (default: all), e.g. einsum linalg.solve")

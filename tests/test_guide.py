@@ -103,7 +103,7 @@ def test_decorator_form_accumulates_over_calls(capsys):
         return fnp.sum(h)
 
     result = forward(W, x)
-    assert result == 64 * 32
+    assert float(result) == 64 * 32  # float() leaves the meter; `result == ...` would be charged 1
     ctx = forward.budget_context
     assert ctx.flops_used == 64 * 32 + 64 + 64
     forward(W, x)

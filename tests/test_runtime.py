@@ -346,8 +346,9 @@ def test_views_and_indexing_are_free_and_stay_metered():
                  a.astype(np.float32), a.copy(), a.ravel(), fnp.expand_dims(a, 0), a[None]]
         for v in views:
             assert isinstance(v, flops.FlopscopeArray)
-        x = a[0, 0]
-        assert not isinstance(x, np.ndarray)
+        x = a[0, 0]  # an element stays metered: a 0-d metered array (COST_MODEL v1.1)
+        assert isinstance(x, flops.FlopscopeArray) and x.shape == ()
+        assert all(isinstance(v, flops.FlopscopeArray) and v.shape == () for v in a[0])
     assert ctx.flops_used == 4  # only the comparison a[:, 0] > 0
     with flops.BudgetContext(flop_budget=1000) as ctx2:
         a.T @ a
@@ -372,14 +373,27 @@ def test_plain_numpy_inputs_are_accepted_and_results_are_metered():
     assert ctx.flops_used == 9
 
 
-def test_zero_d_results_are_numpy_scalars_like_numpys_ufuncs():
-    with flops.BudgetContext(flop_budget=1000):
+def test_zero_d_results_are_metered_arrays():
+    """COST_MODEL v1.1: a counted op's single value is a 0-d metered array, so arithmetic
+    on it is charged; only float(), int(), bool(), .item(), .tolist() leave the meter."""
+    with flops.BudgetContext(flop_budget=1000) as ctx:
         s = fnp.sum(fnp.ones(4))
-        assert type(s) is np.float64
         e = fnp.einsum("i,i->", fnp.ones(3), fnp.ones(3))
-        assert type(e) is np.float64
         z = fnp.array(5.0)
-        assert isinstance(z, flops.FlopscopeArray) and z.ndim == 0
+        for v in (s, e, z):
+            assert isinstance(v, flops.FlopscopeArray) and v.ndim == 0
+        assert ctx.flops_used == 4 + 3 + 1
+        t = s * s + 1.0
+        assert isinstance(t, flops.FlopscopeArray) and float(t) == 17.0
+        assert ctx.flops_used == 8 + 2
+        total = 0.0
+        for _ in range(5):
+            total = total + fnp.sum(fnp.ones(2))  # 2 for the sum, 1 for the add, every time
+        assert ctx.flops_used == 10 + 5 * 3
+        before = ctx.flops_used
+        py = float(s) * float(s) + s.item() + int(e) + bool(z)  # Python arithmetic: free
+        assert py == 16 + 4 + 3 + 1 and ctx.flops_used == before
+        assert round(s) == 4 and float(round(s, 1)) == 4.0 and ctx.flops_used == before + 1
 
 
 def test_printing_and_converting_are_free():
@@ -405,7 +419,7 @@ def test_refused_ops_are_refused_not_run_for_free():
         fnp.random.PCG64
     with pytest.raises(flops.UnsupportedOperationError, match="numpy.apply_along_axis is refused on a flopscope array: it calls"):
         np.apply_along_axis(np.sum, 0, a)
-    with pytest.raises(flops.UnsupportedOperationError, match="numpy.savetxt is refused on a flopscope array: text and file I/O"):
+    with pytest.raises(flops.UnsupportedOperationError, match="numpy.savetxt is refused on a flopscope array: text I/O"):
         np.savetxt("never-written", a)
     with pytest.raises(flops.UnsupportedOperationError, match="tofile"):
         a.tofile("never-written")

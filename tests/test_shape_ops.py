@@ -263,10 +263,10 @@ def test_pad_with_a_callable_mode_is_refused():
 
 
 @pytest.mark.parametrize("name,word", [
-    ("loadtxt", "I/O"), ("savez", "I/O"), ("fromstring", "I/O"), ("memmap", "I/O"),
+    ("loadtxt", "I/O"), ("savetxt", "I/O"), ("fromstring", "I/O"), ("memmap", "I/O"),
     ("set_printoptions", "printing"), ("printoptions", "printing"),
     ("datetime64", "datetime"), ("busday_count", "datetime"), ("isnat", "datetime"),
-    ("errstate", "floating-point"), ("seterr", "floating-point"),
+    ("seterrcall", "callback"), ("geterrcall", "callback"),
     ("vectorize", "Python function"), ("frompyfunc", "Python function"), ("apply_along_axis", "Python function"),
     ("piecewise", "Python function"), ("fromfunction", "Python function"), ("fromiter", "iterator"),
     ("matrix", "matrix"), ("bmat", "matrix"), ("recarray", "record"), ("test", "test suite"),

@@ -82,8 +82,8 @@ class BuiltinsMixin:
         if not 1 <= len(args) <= 3:
             self.diag(node, "FS108", "error", "range() takes 1 to 3 arguments")
             return Unknown("range")
-        vals = list(args)
-        for v in vals:
+        vals = [Scalar(None, "int") if isinstance(v, Array) and not v.shape else v for v in args]
+        for v in vals:  # (a 0-d array is read with __index__: a data-dependent int)
             if not isinstance(v, Scalar):
                 self.diag(node, "FS108", "error", f"range() needs integers, not {v.describe()}")
                 return Unknown("range")
@@ -127,12 +127,36 @@ class BuiltinsMixin:
             else:
                 return Scalar(None, "int")
         if any(isinstance(a, Array) for a in items):
-            return Unknown("min/max of arrays (raises at runtime for arrays of more than one element)")
+            return self._minmax_arrays(node, items, fn)
         vals = self._scalar_args(items)
         if vals is None or not vals:
             return Scalar(None, "int")
         kind = "float" if any(isinstance(a, Scalar) and a.kind == "float" for a in items) else "int"
         return Scalar(fn(*vals), kind)
+
+    def _minmax_arrays(self, node, items: list, fn) -> Value:
+        """Python's min/max over 0-d metered arrays: each comparison of a new item with the
+        running extreme is an array comparison (1 FLOP) when an array takes part."""
+        from flopscope.analyzer.model import BOUND
+
+        if any(isinstance(a, Array) and a.shape for a in items):
+            self.diag(node, "FS108", "error", "min()/max() of arrays with more than one element raises at runtime "
+                      "(the truth value of an array is ambiguous)")
+            return Unknown("min/max of arrays", reported=True)
+        op = "less" if fn is sympy.Min else "greater"
+        seen_array = isinstance(items[0], Array)
+        for item in items[1:]:
+            if isinstance(item, Array):
+                self.call_op(node, OpRef(op, "flopscope" if item.metered else "numpy"), [item, Array((), True)], {})
+                seen_array = True
+            elif seen_array:
+                # the running extreme may be an array (data decides): an upper bound
+                self.label_stack.append(BOUND)
+                try:
+                    self.call_op(node, OpRef(op, "flopscope"), [item, Array((), True)], {})
+                finally:
+                    self.label_stack.pop()
+        return Array((), any(isinstance(a, Array) and a.metered for a in items))
 
     def builtin_min(self, node, args, kwargs, scope) -> Value:
         return self._minmax(node, args, sympy.Min)
@@ -147,7 +171,7 @@ class BuiltinsMixin:
         if isinstance(v, Array):
             return self.call_op(node, OpRef("absolute", "flopscope" if v.metered else "numpy"), [v], {})
         if isinstance(v, Scalar):
-            return Scalar(sympy.Abs(v.expr) if v.known else None, v.kind, v.numpy)
+            return Scalar(sympy.Abs(v.expr) if v.known else None, v.kind)
         return Unknown("abs")
 
     def builtin_int(self, node, args, kwargs, scope) -> Value:
@@ -188,6 +212,14 @@ class BuiltinsMixin:
         return Scalar(d if d is not None else None, "bool")
 
     def builtin_round(self, node, args, kwargs, scope) -> Value:
+        if args and isinstance(args[0], Array):
+            digits = args[1] if len(args) > 1 else kwargs.get("ndigits")
+            if args[0].shape:
+                self.diag(node, "FS108", "error", "round() of an array with dimensions raises at runtime")
+                return Unknown("round", reported=True)
+            if digits is None or isinstance(digits, NoneValue):
+                return Scalar(None, "int")  # round(x) of a 0-d array is a Python int: it leaves the meter
+            return self.call_op(node, OpRef("round", "flopscope" if args[0].metered else "numpy"), [args[0], digits], {})
         if not args or not isinstance(args[0], Scalar) or not args[0].known:
             return Scalar(None, "int")
         if len(args) > 1:
@@ -229,12 +261,12 @@ class BuiltinsMixin:
                 count, item, var = run[0], run[1], run[2]
                 if isinstance(item, Scalar):
                     if var is None:
-                        acc = self.binary(node, "add", acc, Scalar(item.expr * count if item.known else None, item.kind, item.numpy))
+                        acc = self.binary(node, "add", acc, Scalar(item.expr * count if item.known else None, item.kind))
                     else:
                         from flopscope.analyzer import loops as L
 
                         total = L.sum_over_trips(item.expr, var, run[3], run[4], count) if item.known else None
-                        acc = self.binary(node, "add", acc, Scalar(total, item.kind, item.numpy))
+                        acc = self.binary(node, "add", acc, Scalar(total, item.kind))
                 elif isinstance(item, Array) and var is None:
                     acc = self.binary(node, "add", acc, item)  # the first addition
                     mark = len(self.events)
@@ -445,6 +477,23 @@ class BuiltinsMixin:
 
     def call_list_method(self, node, m: ListMethod, args: list, kwargs: dict) -> Value:
         target, name = m.target, m.name
+        from flopscope.analyzer.values import NpzValue
+
+        if isinstance(target, NpzValue):
+            if name in ("keys",):
+                return List([Str(k) for k in target.entries])
+            if name == "values":
+                return List([self.npz_item(node, target, Str(k)) for k in target.entries])
+            if name == "items":
+                return List([Tuple((Str(k), self.npz_item(node, target, Str(k)))) for k in target.entries])
+            if name == "get":
+                key = args[0] if args else None
+                if isinstance(key, Str) and key.value not in target.entries:
+                    return args[1] if len(args) > 1 else NoneValue()
+                return self.npz_item(node, target, key) if key is not None else Unknown("npz.get")
+            if name == "__enter__":
+                return target
+            return NoneValue()  # close, __exit__
         if isinstance(target, List):
             if name == "append" and len(args) == 1:
                 self.list_append(target, args[0])
@@ -533,7 +582,48 @@ class BuiltinsMixin:
             return Scalar(None, "int")
         if name == "as_symmetric":
             return self.as_symmetric(node, args, kwargs)
+        if name == "current_budget":
+            from flopscope.analyzer.values import BudgetViewValue
+
+            return BudgetViewValue(self.budget_stack[-1] if self.budget_stack else None)
         return Opaque(f"flopscope.{name}()")
+
+    def budget_view_attr(self, view, name: str, node) -> Value:
+        """``flops.current_budget().flops_remaining``: the budget minus what the analysis has
+        charged in it so far (outside loops, where "so far" is one number)."""
+        info = view.info
+        if info is None:
+            self.diag(node, "FS108", "error", "flops.current_budget() is None outside a BudgetContext: "
+                      f"reading .{name} raises at runtime")
+            return Unknown("current_budget() outside a budget", reported=True)
+        if name == "flop_budget":
+            return Scalar(info.flop_budget, "int") if info.flop_budget is not None else Scalar(None, "int")
+        if name in ("flops_used", "flops_remaining"):
+            used = self.charged_so_far(info)
+            if used is None:
+                return Scalar(None, "int")
+            if name == "flops_used":
+                return Scalar(used, "int")
+            return Scalar(info.flop_budget - used, "int") if info.flop_budget is not None else Scalar(None, "int")
+        if name in ("wall_time_s", "wall_time_limit_s", "wall_time_remaining_s"):
+            return Scalar(None, "float")
+        if name == "namespace":
+            return Str(info.namespace) if info.namespace else NoneValue()
+        self.diag(node, "FS119", "error", f"the budget view has no attribute '{name}'")
+        return Unknown(f"current_budget().{name}", reported=True)
+
+    def charged_so_far(self, info):
+        """What the events charged inside budget ``info`` add up to at this point, or None
+        inside a loop being summed (there it depends on the iteration)."""
+        if self.loop_bounds:
+            return None
+        total = sympy.Integer(0)
+        for ev in self.events:
+            if ev.kind == "charge" and info.ident in ev.budgets:
+                if ev.label != "exact":
+                    return None
+                total += ev.total
+        return sympy.expand(total)
 
     def as_symmetric(self, node, args: list, kwargs: dict) -> Value:
         """``flops.as_symmetric(x, symmetry=(0, 1))``: free; a new metered array value

@@ -30,5 +30,6 @@ CODES: dict[str, tuple[str, str]] = {
     "FS119": ("warning", "an attribute that does not exist"),
     "FS120": ("warning", "a budget or namespace argument the analyzer cannot read"),
     "FS121": ("info", "a symbol without a value: the formula is symbolic and its value unknown"),
+    "FS122": ("unknown", "a data file the solver loads (fnp.load) that the analyzer cannot find or read: the shapes of its arrays are unknown"),
     "FS999": ("exit 2", "an internal error of the analyzer (please report it)"),
 }

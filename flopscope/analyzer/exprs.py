@@ -11,10 +11,15 @@ from flopscope.analyzer import loops as L
 from flopscope.analyzer.values import (
     Array,
     BoundMethod,
+    BoundOp,
     BudgetValue,
+    BudgetViewValue,
     Builtin,
     Class,
     Dict,
+    DistValue,
+    IndexExpr,
+    NpzValue,
     FlopscopeApi,
     Function,
     Instance,
@@ -270,13 +275,24 @@ class ExprMixin:
             return ListMethod(obj, name)
         if isinstance(obj, Dict):
             return ListMethod(obj, name)
+        if isinstance(obj, DistValue):
+            return self.dist_attr(obj, name, node)
+        if isinstance(obj, NpzValue):
+            if name == "files":
+                return List([Str(k) for k in obj.entries])
+            if name in ("get", "keys", "values", "items", "close", "__enter__", "__exit__"):
+                return ListMethod(obj, name)
+            self.diag(node, "FS119", "error", f"an .npz archive has no attribute '{name}'")
+            return Unknown(f"npz.{name}", reported=True)
+        if isinstance(obj, BudgetViewValue):
+            return self.budget_view_attr(obj, name, node)
         if isinstance(obj, OpRef):
             if name in ("reduce", "accumulate", "outer", "at", "reduceat"):
                 return UfuncMethod(obj, name)
             return Opaque(f"{obj.name}.{name}")
         if isinstance(obj, Scalar):
             if name in ("real", "imag", "conjugate"):
-                return Scalar(None if name != "real" else obj.expr, obj.kind, obj.numpy) if name != "conjugate" else Opaque("conjugate")
+                return Scalar(None if name != "real" else obj.expr, obj.kind) if name != "conjugate" else Opaque("conjugate")
             if name in ("item", "tolist"):
                 return Builtin(f"scalar.{name}:{id(obj)}")
             return Opaque(f"scalar.{name}")
@@ -339,6 +355,10 @@ class ExprMixin:
     def call(self, node, func: Value, args: list, kwargs: dict, scope) -> Value:
         if isinstance(func, OpRef):
             return self.call_op(node, func, args, kwargs)
+        if isinstance(func, BoundOp):
+            return self.call_bound_op(node, func, args, kwargs)
+        if isinstance(func, DistValue) and func.frozen is None:
+            return self.freeze_dist(node, func, args, kwargs)
         if isinstance(func, Function):
             if func.kind == "property":
                 return self.call_function(node, func, args, kwargs)
@@ -382,8 +402,8 @@ class ExprMixin:
             if left.known and right.known:
                 expr = scalar_arith(op, sympy.sympify(left.expr), sympy.sympify(right.expr))
                 if expr is not None:
-                    return Scalar(expr, _kind(left, right, op), left.numpy or right.numpy)
-            return Scalar(None, _kind(left, right, op), left.numpy or right.numpy)
+                    return Scalar(expr, _kind(left, right, op))
+            return Scalar(None, _kind(left, right, op))
         if op == "add" and isinstance(left, (Tuple,)) and isinstance(right, Tuple):
             return Tuple(left.items + right.items)
         if op == "add" and isinstance(left, List) and isinstance(right, List):
@@ -430,12 +450,12 @@ class ExprMixin:
                 return operand
             expr = sympy.sympify(operand.expr)
             if op == "negative":
-                return Scalar(-expr, operand.kind, operand.numpy)
+                return Scalar(-expr, operand.kind)
             if op == "positive":
                 return operand
             if expr.is_Integer:
-                return Scalar(sympy.Integer(~int(expr)), "int", operand.numpy)
-            return Scalar(None, operand.kind, operand.numpy)
+                return Scalar(sympy.Integer(~int(expr)), "int")
+            return Scalar(None, operand.kind)
         if isinstance(operand, Unknown):
             return self.charge_unknown(node, op, f"{op} on a value the analyzer cannot follow "
                                        f"({operand.describe()}): its cost is unknown")
@@ -499,8 +519,8 @@ class ExprMixin:
             return self.array_binary(node, op, left, right, False)
         if isinstance(left, Scalar) and isinstance(right, Scalar):
             if left.known and right.known:
-                return Scalar(scalar_arith(op, sympy.sympify(left.expr), sympy.sympify(right.expr)), "bool", left.numpy or right.numpy)
-            return Scalar(None, "bool", left.numpy or right.numpy)
+                return Scalar(scalar_arith(op, sympy.sympify(left.expr), sympy.sympify(right.expr)), "bool")
+            return Scalar(None, "bool")
         if isinstance(left, Str) and isinstance(right, Str) and op in ("equal", "not_equal"):
             truth = (left.value == right.value) == (op == "equal")
             return Scalar(sympy.true if truth else sympy.false, "bool")
@@ -526,6 +546,10 @@ class ExprMixin:
         index = [self.index_item(el.slice, scope) for el in node.slice]
         if isinstance(obj, Array):
             return self.index_array(obj, tuple(index), node)
+        if isinstance(obj, IndexExpr):
+            return self.index_expression(node, obj, index)
+        if isinstance(obj, NpzValue) and len(index) == 1:
+            return self.npz_item(node, obj, index[0])
         if len(index) != 1:
             if isinstance(obj, Dict):
                 return self.dict_get(obj, Tuple(tuple(index)))

@@ -798,8 +798,8 @@ class Analyzer(ExprMixin, OpsMixin, BuiltinsMixin, RandomMixin):
                 if sympy.sympify(a.expr) == sympy.sympify(b.expr):
                     return a
                 if cond is not None:
-                    return Scalar(sympy.Piecewise((a.expr, cond), (b.expr, True)), a.kind, a.numpy)
-            return Scalar(None, a.kind, a.numpy or b.numpy)
+                    return Scalar(sympy.Piecewise((a.expr, cond), (b.expr, True)), a.kind)
+            return Scalar(None, a.kind)
         if isinstance(a, Array) and isinstance(b, Array) and len(a.shape) == len(b.shape):
             dims = []
             for x, y in zip(a.shape, b.shape):
@@ -918,6 +918,25 @@ class Analyzer(ExprMixin, OpsMixin, BuiltinsMixin, RandomMixin):
             self.finish_loop(node, nonneg, trips)
             return
         if status == "changed":
+            promoted = self.promotions(varying, node, target, a, run_body, scope, item_of)
+            if promoted:
+                # total = 0.0; for ...: total = total + fnp.sum(x): the Python number becomes a
+                # 0-d metered array in the first iteration and stays one. The first iteration
+                # costs the same either way (checked), so the loop is summed with the array
+                # from the start; after the loop it is the array if the loop surely ran.
+                runs = trips.is_number and int(trips) >= 1 or L.provably_positive(trips, self.loop_bounds) or (
+                    self.numeric(trips) is not None and self.numeric(trips) >= 1 and not self.loop_bounds)
+                before = {key: _get_slot(*key) for key in promoted}
+                for (container, slot), value in promoted.items():
+                    self.write(container, slot, value)
+                status, varying = self.symbolic_loop_pass(*args, carried=None, item_of=item_of)
+                if status == "ok":
+                    self.finish_loop(node, nonneg, trips)
+                    if not runs:
+                        for (container, slot), old in before.items():
+                            self.write(container, slot, self.merge_values(old, _get_slot(container, slot), None))
+                    return
+        if status == "changed":
             # The body changes state from one iteration to the next: try induction.
             induction = self.induction(varying, var, a, c)
             if induction is not None:
@@ -1027,6 +1046,47 @@ class Analyzer(ExprMixin, OpsMixin, BuiltinsMixin, RandomMixin):
         self.assign(target, Scalar(last, "int") if item_of is None else item_of(last), scope, node)
         self._pending_mark = mark
         return ("ok", None)
+
+    def promotions(self, varying: dict, node, target, a, run_body, scope, item_of) -> dict:
+        """Loop-carried Python numbers that the body turns into 0-d metered arrays, as
+        {slot: the array value}, when the first iteration charges the same with the array
+        in their place (so the loop can be summed as if it held the array from the start).
+        Empty if there are none, or if the first iteration would charge differently."""
+        promoted = {}
+        for key, (old, new) in varying.items():
+            if isinstance(old, Scalar) and isinstance(new, Array) and not new.shape and new.metered:
+                promoted[key] = Array((), True, new.dtype)
+        if not promoted:
+            return {}
+
+        def first_iteration(state: dict):
+            def run():
+                for (container, slot), value in state.items():
+                    self.write(container, slot, value)
+                self.assign(target, Scalar(a, "int") if item_of is None else item_of(a), scope, node)
+                run_body()
+            return run
+
+        mark = len(self.events)
+        saved = dict(self.diagnostics)
+        as_is, _state, exit_a = self.run_isolated(first_iteration({}), mark)
+        as_array, _state, exit_b = self.run_isolated(first_iteration(promoted), mark)
+        self.diagnostics = saved
+        if type(exit_a) is not type(exit_b):
+            return {}
+
+        def totals(events):
+            out: dict = {}
+            for ev in events:
+                if ev.kind == "charge":
+                    k = (ev.site, ev.op)
+                    out[k] = out.get(k, 0) + ev.total
+            return out
+
+        t_a, t_b = totals(as_is), totals(as_array)
+        if set(t_a) != set(t_b) or any(sympy.expand(t_a[k] - t_b[k]) != 0 for k in t_a):
+            return {}
+        return promoted
 
     def finish_loop(self, node, nonneg: bool, trips) -> None:
         mark = self._pending_mark
@@ -1432,14 +1492,14 @@ def _linear_step(old, new, var):
     (an upper bound then) or a shape (unknown then).
     """
     if isinstance(old, Scalar) and isinstance(new, Scalar) and not new.known:
-        widened = Scalar(None, new.kind, old.numpy or new.numpy)
+        widened = Scalar(None, new.kind)
         return lambda t, widened=widened: widened
     if isinstance(old, Scalar) and isinstance(new, Scalar) and old.known and new.known:
         delta = sympy.expand(sympy.sympify(new.expr) - sympy.sympify(old.expr))
         if var in delta.free_symbols:
             return None
         x0 = sympy.sympify(old.expr)
-        return lambda t, x0=x0, delta=delta, old=old: Scalar(sympy.expand(x0 + t * delta), old.kind, old.numpy)
+        return lambda t, x0=x0, delta=delta, old=old: Scalar(sympy.expand(x0 + t * delta), old.kind)
     if isinstance(old, Array) and isinstance(new, Array) and len(old.shape) == len(new.shape) and old.metered == new.metered:
         deltas = []
         for x, y in zip(old.shape, new.shape):
@@ -1472,7 +1532,7 @@ def _subs_value(value: Value, var, replacement) -> Value:
     if isinstance(value, Array):
         return Array(tuple(_as_dim(sympy.sympify(d).subs(var, replacement)) for d in value.shape), value.metered, value.dtype, symmetry=value.symmetry)
     if isinstance(value, Scalar) and value.known:
-        return Scalar(sympy.sympify(value.expr).subs(var, replacement), value.kind, value.numpy)
+        return Scalar(sympy.sympify(value.expr).subs(var, replacement), value.kind)
     if isinstance(value, Tuple):
         return Tuple(tuple(_subs_value(v, var, replacement) for v in value.items))
     return value
@@ -1480,7 +1540,7 @@ def _subs_value(value: Value, var, replacement) -> Value:
 
 def _forget(value: Value) -> Value:
     if isinstance(value, Scalar):
-        return Scalar(None, value.kind, value.numpy)
+        return Scalar(None, value.kind)
     if isinstance(value, Array):
         return Unknown("an array whose shape changes in a loop the analyzer cannot follow")
     return value if isinstance(value, (Function, Class, Module)) else Unknown("changed in a loop the analyzer cannot follow")

@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from flopscope.costs import COST_MODEL_NAME
+
 EXACT, BOUND, UNKNOWN = "exact", "upper bound", "unknown"
 _RANK = {EXACT: 0, BOUND: 1, UNKNOWN: 2}
 
@@ -70,5 +72,5 @@ class Report:
     events: list
     diagnostics: list
     budgets: list
-    cost_model: str = "COST_MODEL v1"
+    cost_model: str = COST_MODEL_NAME
     extra: dict = field(default_factory=dict)

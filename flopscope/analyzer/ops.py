@@ -16,9 +16,13 @@ from flopscope.analyzer.exprs import ArrayMethodValue, SliceValue
 from flopscope.analyzer.model import UNKNOWN
 from flopscope.analyzer.values import (
     Array,
+    BoundOp,
     BudgetValue,
     Builtin,
     Dict,
+    DistValue,
+    IndexExpr,
+    NpzValue,
     FlopscopeApi,
     List,
     Module,
@@ -37,7 +41,8 @@ from flopscope.analyzer.values import (
 from flopscope.costs import OPS, ShapeError, bind, dims
 from flopscope.costs.dims import UndecidableDimension
 from flopscope.costs.rules import UnknownDim
-from flopscope.costs.table_misc import KEEP_0D_NAMES  # 0-d results NumPy keeps as arrays (metered)
+from flopscope.costs.table_io import INDEX_EXPRESSIONS, NON_ARRAY_FUNCTIONS
+from flopscope.costs.table_stats import DISTRIBUTIONS
 from flopscope.costs.shapes import normalize_axis, slice_length
 
 # ndarray methods that run a table op (method name -> op name).
@@ -62,9 +67,10 @@ UNSUPPORTED_METHODS -= {"argsort", "argpartition", "nonzero", "searchsorted", "s
 
 FLOPSCOPE_API = {"BudgetContext", "budget", "namespace", "cost", "einsum_cost", "pointwise_cost", "reduction_cost",
                  "budget_summary", "budget_summary_dict", "reset_session", "metered", "current_namespace",
-                 "as_symmetric"}
+                 "as_symmetric", "current_budget"}
 FLOPSCOPE_TYPES = {"FlopscopeError", "BudgetExhaustedError", "TimeExhaustedError", "BudgetContextError",
-                   "UnsupportedOperationError", "SymmetryError", "FlopscopeArray", "OpRecord", "SymmetricTensor"}
+                   "UnsupportedOperationError", "SymmetryError", "FlopscopeArray", "OpRecord", "SymmetricTensor",
+                   "BudgetView"}
 CONSTANTS = {"pi": (sympy.pi, "float"), "e": (sympy.E, "float"), "inf": (sympy.oo, "float"),
              "euler_gamma": (sympy.EulerGamma, "float")}
 SUBMODULES = ("linalg", "fft", "random")
@@ -89,10 +95,22 @@ class OpsMixin:
             if name in FLOPSCOPE_TYPES:
                 return Opaque(f"flopscope.{name}")
             if name == "COST_MODEL_VERSION":
-                return Scalar(sympy.Integer(1), "int")
+                from flopscope.costs import COST_MODEL_VERSION
+
+                return Str(COST_MODEL_VERSION)
+            if name in ("stats", "errors"):
+                return Module(f"flopscope.{name}")
             if name.startswith("_") or name in ("runtime", "costs", "analyzer"):
                 self.diag(node, "FS112", "warning", f"flopscope.{name} is flopscope's internals, not its API")
             return Unknown(f"flopscope.{name}")
+        if module.name == "flopscope.stats":
+            if name in DISTRIBUTIONS:
+                return DistValue(name)
+            self.diag(node, "FS119", "error", f"module 'flopscope.stats' has no attribute '{name}' "
+                      f"(its distributions: {', '.join(DISTRIBUTIONS)})")
+            return Unknown(f"flopscope.stats.{name}", reported=True)
+        if module.name == "flopscope.errors":
+            return Opaque(f"flopscope.{name}")
         if module.name in ("flopscope.numpy", "numpy") or module.name.startswith(("flopscope.numpy.", "numpy.")):
             metered = module.name.startswith("flopscope")
             prefix = module.name.split(".", 2)[2] if metered and module.name.count(".") >= 2 else (
@@ -100,6 +118,8 @@ class OpsMixin:
             if not prefix and name in SUBMODULES:
                 return Module(f"{module.name}.{name}")
             op = f"{prefix}.{name}" if prefix else name
+            if not prefix and name in INDEX_EXPRESSIONS:
+                return IndexExpr(name, metered)
             if prefix == "random" and self.random_module_attr(name, metered) is not None:
                 return self.random_module_attr(name, metered)
             if op in OPS:
@@ -190,9 +210,7 @@ class OpsMixin:
         if isinstance(shape, tuple) and shape and all(isinstance(s, tuple) for s in shape):
             return Tuple(tuple(self.result_value(spec, s, metered) for s in shape))
         dims_out = tuple(self.dim_value(d) for d in shape)
-        if not dims_out and spec.category not in ("creation", "free") and spec.name not in KEEP_0D_NAMES:
-            return Scalar(None, "float", numpy=True)
-        return Array(dims_out, metered)
+        return Array(dims_out, metered)  # a 0-d result too: it stays metered (COST_MODEL v1.1)
 
     def dim_value(self, d):
         if isinstance(d, UnknownDim):
@@ -204,6 +222,8 @@ class OpsMixin:
     # ------------------------------------------------------------------ table ops
 
     def call_op(self, node, opref: OpRef, args: list, kwargs: dict) -> Value:
+        if opref.name in NON_ARRAY_FUNCTIONS:
+            return self.call_non_array(node, opref, args, kwargs)
         if opref.name.startswith("random."):
             return self.call_random(node, opref, args, kwargs)  # analyzer/random_values.py
         if any(isinstance(a, List) and a.runs for a in list(args) + list(kwargs.values())):
@@ -520,10 +540,177 @@ class OpsMixin:
         if name == "squeeze":
             return self.free_op(node, "squeeze", [arr] + list(args), kwargs)
         if name == "item":
-            return Scalar(None, "float", numpy=True)
+            return Scalar(None, "float")  # a Python number: it leaves the meter
         if name == "tolist":
             return Unknown("a list made from array data")
         return Unknown(f".{name}()")
+
+    # ------------------------------------------------------------------ files, error state (free)
+
+    def call_non_array(self, node, opref: OpRef, args: list, kwargs: dict) -> Value:
+        """load / save / savez / errstate / seterr / geterr: free; load reads the file's headers."""
+        name, metered = opref.name, opref.via == "flopscope"
+        if name == "load":
+            return self.load_asset(node, args, kwargs, metered)
+        if name in ("save", "savez", "savez_compressed"):
+            return NoneValue()
+        modes = dict(kwargs)
+        if name == "seterr":
+            modes.update(zip(("all", "divide", "over", "under", "invalid"), args))
+        if metered and name == "errstate" and "call" in kwargs:
+            self.diag(node, "FS102", "error", "errstate(call=...) raises at runtime: NumPy would call a Python function "
+                      "on floating-point errors, and that code would run unmetered")
+            return Unknown("errstate(call=...)", reported=True)
+        for key, mode in modes.items():
+            if metered and isinstance(mode, Str) and mode.value in ("call", "log"):
+                self.diag(node, "FS102", "error", f"{name}({key}={mode.value!r}) raises at runtime: it makes NumPy call "
+                          "a Python function on floating-point errors")
+                return Unknown(f"{name}({key}={mode.value!r})", reported=True)
+        if name == "errstate":
+            return Opaque("errstate context")
+        return Dict({}, complete=False)  # seterr / geterr: the old error settings
+
+    def load_asset(self, node, args: list, kwargs: dict, metered: bool) -> Value:
+        """``fnp.load(path)``: the shapes and dtypes from the file's headers (free)."""
+        from flopscope.analyzer import assets
+
+        path_v = args[0] if args else kwargs.get("file")
+        allow = args[2] if len(args) > 2 else kwargs.get("allow_pickle")
+        if metered and allow is not None and self.decide(allow) is not False:
+            self.diag(node, "FS102", "error", "load(allow_pickle=True) raises at runtime: flopscope refuses pickles "
+                      "(unpickling runs code from the file)")
+            return Unknown("load(allow_pickle=True)", reported=True)
+        if not isinstance(path_v, Str):
+            self.diag(node, "FS122", "warning", "load(): the file name is not a string the analyzer can read, so the "
+                      "shapes of the arrays it holds are unknown")
+            return Unknown("an array loaded from a file the analyzer cannot name", reported=True)
+        found = assets.resolve(path_v.value, self.path)
+        if found is None:
+            self.diag(node, "FS122", "warning", f"load(): no file {path_v.value!r} (looked in the working directory and "
+                      "beside the solver), so the shapes of the arrays it holds are unknown")
+            return Unknown(f"an array from the missing file {path_v.value!r}", reported=True)
+        try:
+            content = assets.read(found)
+        except assets.AssetError as err:
+            self.diag(node, "FS122", "warning", f"load(): cannot read {path_v.value!r}: {err}")
+            return Unknown(f"an array from {path_v.value!r}", reported=True)
+        if isinstance(content, dict):
+            return NpzValue(path_v.value, content, metered)
+        shape, kind = content
+        return Array(shape, metered, kind)
+
+    def npz_item(self, node, npz: NpzValue, key: Value) -> Value:
+        if isinstance(key, Str):
+            if key.value in npz.entries:
+                shape, kind = npz.entries[key.value]
+                return Array(shape, npz.metered, kind)
+            held = ", ".join(repr(k) for k in npz.entries) or "no arrays"
+            self.diag(node, "FS108", "error", f"this raises KeyError at runtime: {key.value!r} is not in {npz.path} "
+                      f"(it holds {held})")
+            return Unknown(f"{key.value!r} of {npz.path}", reported=True)
+        return Unknown(f"an array of {npz.path} under a key the analyzer cannot read")
+
+    # ------------------------------------------------------------------ index expressions (r_, c_, mgrid, ...)
+
+    def index_expression(self, node, expr: IndexExpr, index: list) -> Value:
+        name = expr.name
+        if name == "s_":
+            return index[0] if len(index) == 1 else Tuple(tuple(index))
+        if name == "index_exp":
+            return Tuple(tuple(index))
+        spec = OPS[name]
+        static = {p.name: p.default for p in spec.params if not p.required}
+        operands: list = []
+        try:
+            if name in ("r_", "c_"):
+                items = []
+                for it in index:
+                    if isinstance(it, SliceValue):
+                        items.append(("slice",) + tuple(self._bound_value(p) for p in (it.lower, it.upper, it.step)))
+                    elif isinstance(it, Str):
+                        items.append(("directive", it.value))
+                    elif isinstance(it, Scalar):
+                        items.append(("scalar", len(operands)))
+                        operands.append(it)
+                    else:
+                        items.append(("array", len(operands)))
+                        operands.append(it)
+                static["items"] = tuple(items)
+            else:
+                if not index or not all(isinstance(it, SliceValue) for it in index):
+                    self.diag(node, "FS108", "error", f"{name}[...] raises at runtime: it takes slices")
+                    return Unknown(f"{name}[...]", reported=True)
+                static["slices"] = tuple(tuple(self._bound_value(p) for p in (it.lower, it.upper, it.step)) for it in index)
+                # mgrid[0:n] (one slice) gives one array; mgrid[0:n,] a grid of one axis
+                static["single"] = len(index) == 1 and _single_subscript(node)
+        except _NotStatic:
+            return self.charge_unknown(node, name, f"{name}[...]: a slice bound depends on array data, so the cost is unknown", "FS101")
+        shapes = []
+        metered = expr.metered
+        for v in operands:
+            if isinstance(v, Array) and v.metered:
+                metered = True
+            s = self.shape_of(v, node)
+            if s is None:
+                return self.charge_unknown(node, name, f"{name}[...]: an item is {v.describe()}, so the cost is unknown", "FS101")
+            shapes.append(tuple(_rule_dim(sympy.sympify(d)) for d in s))
+        try:
+            shape = spec.shape(tuple(shapes), **static)
+            cost = sympy.sympify(spec.cost(tuple(shapes), **static)) if metered else sympy.Integer(0)
+        except ShapeError as err:
+            if "numpy.matrix" in str(err):
+                self.diag(node, "FS102", "error", f"{name}[...] raises at runtime: {err}")
+            else:
+                self.diag(node, "FS108", "error", f"this raises at runtime: {err}")
+            return Unknown(str(err), reported=True)
+        except UndecidableDimension as err:
+            return self.charge_unknown(node, name, f"{name}: {err}", "FS106")
+        return self.finish_op(node, OpRef(name, "flopscope" if metered else "numpy"), spec, shape, cost, metered, static)
+
+    def _bound_value(self, part):
+        if part is None or isinstance(part, NoneValue):
+            return None
+        if isinstance(part, Scalar) and part.known:
+            return _rule_dim(sympy.sympify(part.expr))
+        raise _NotStatic()
+
+    # ------------------------------------------------------------------ flopscope.stats
+
+    def dist_attr(self, dist: DistValue, name: str, node) -> Value:
+        from flopscope.costs.table_stats import METHODS
+
+        if name in METHODS:
+            op = OpRef(f"stats.{dist.name}.{name}", "flopscope")
+            if dist.frozen is not None:
+                return BoundOp(op, dict(dist.frozen))
+            return op
+        if name.startswith("__"):
+            return Opaque(name)
+        self.diag(node, "FS102", "error", f"flopscope.stats.{dist.name}.{name} is not supported: it raises at runtime "
+                  f"(the metered methods are {', '.join(METHODS)})")
+        return Unknown(f"stats.{dist.name}.{name}", reported=True)
+
+    def freeze_dist(self, node, dist: DistValue, args: list, kwargs: dict) -> Value:
+        names = ("loc", "scale")
+        frozen = dict(zip(names, args))
+        for k, v in kwargs.items():
+            if k not in names or k in frozen:
+                self.diag(node, "FS108", "error", f"this raises at runtime: {dist.name}() takes loc and scale")
+                return Unknown(f"{dist.name}(...)", reported=True)
+            frozen[k] = v
+        return DistValue(dist.name, frozen)
+
+    def call_bound_op(self, node, bound: BoundOp, args: list, kwargs: dict) -> Value:
+        method = bound.op.name.rpartition(".")[2]
+        merged = dict(bound.kwargs)
+        if method == "rvs":
+            # frozen.rvs(size=None, random_state=None)
+            for k, v in zip(("size", "random_state"), args):
+                merged[k] = v
+            merged.update(kwargs)
+            return self.call_op(node, bound.op, [], merged)
+        merged.update(kwargs)
+        return self.call_op(node, bound.op, list(args), merged)
 
     def free_op(self, node, name: str, args, kwargs) -> Value:
         return self.call_op(node, OpRef(name, "flopscope"), args, kwargs)
@@ -620,9 +807,7 @@ class OpsMixin:
                 self.diag(node, "FS108", "error", f"indexing raises at runtime: {err}")
                 return Unknown("an invalid index")
             out[advanced_pos:advanced_pos] = list(adv)
-        if not out and arr.shape is not None and all(isinstance(it, Scalar) or (isinstance(it, Opaque) and it.what == "Ellipsis") for it in items):
-            return Scalar(None, "float", numpy=True)
-        return Array(tuple(out), arr.metered, arr.dtype)
+        return Array(tuple(out), arr.metered, arr.dtype)  # an element is a 0-d array, metered
 
     def data_dim(self):
         sym = sympy.Symbol(f"nnz{next(self._data_dims)}", integer=True, nonnegative=True)
@@ -740,6 +925,14 @@ def _to_python_lists(value):
     if isinstance(value, List) and value.concrete:
         return [_to_python_lists(v) for v in value.items]
     return value
+
+
+def _single_subscript(node) -> bool:
+    """``x[a]`` rather than ``x[a,]``: one element without a trailing comma."""
+    import libcst as cst
+
+    elements = getattr(node, "slice", ())
+    return len(elements) == 1 and not isinstance(getattr(elements[0], "comma", None), cst.Comma)
 
 
 def _index_width(it, analyzer) -> int:

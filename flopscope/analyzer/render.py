@@ -9,6 +9,7 @@ import sympy
 
 from flopscope.analyzer.model import BOUND, EXACT, UNKNOWN
 from flopscope.analyzer.result import Analysis
+from flopscope.costs import COST_MODEL_NAME
 
 
 def fmt(expr: Any) -> str:
@@ -38,7 +39,7 @@ def site_text(a: Analysis, s) -> str:
 
 
 def text(a: Analysis) -> str:
-    lines = [f"flopscope analyze {a.path}  (COST_MODEL v1: a multiply-add is one FLOP; costs from shapes only)"]
+    lines = [f"flopscope analyze {a.path}  ({COST_MODEL_NAME}: a multiply-add is one FLOP; costs from shapes only)"]
     if a.symbols:
         lines.append("symbols: " + ", ".join(f"{k}={v}" if v is not None else f"{k} (no value)" for k, v in a.symbols.items()))
     if a.entry:
@@ -104,7 +105,7 @@ def _int(expr) -> int | None:
 def to_json(a: Analysis) -> dict:
     return {
         "path": a.path,
-        "cost_model": "COST_MODEL v1",
+        "cost_model": COST_MODEL_NAME,
         "entry": a.entry,
         "symbols": dict(a.symbols),
         "total": {"formula": fmt(a.total), "value": a.value, "exact": a.label == EXACT, "label": a.label,
@@ -136,7 +137,7 @@ def to_json(a: Analysis) -> dict:
 def error_json(path: str, message: str, line: int | None = None, col: int | None = None, code: str = "FS001") -> dict:
     return {
         "path": path,
-        "cost_model": "COST_MODEL v1",
+        "cost_model": COST_MODEL_NAME,
         "error": message,
         "total": {"formula": None, "value": None, "exact": False, "label": UNKNOWN},
         "symbols": {},

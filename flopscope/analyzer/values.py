@@ -28,6 +28,7 @@ class Value:
 @dataclass(eq=False)
 class Unknown(Value):
     reason: str = "a value the analyzer cannot follow"
+    reported: bool = False  # its cause already has a diagnostic at its source
 
     def describe(self) -> str:
         return f"unknown ({self.reason})"
@@ -35,15 +36,14 @@ class Unknown(Value):
 
 @dataclass(eq=False)
 class Scalar(Value):
-    """A Python or NumPy scalar. ``expr`` is a SymPy expression, or None if data-dependent.
+    """A Python number. ``expr`` is a SymPy expression, or None if data-dependent.
 
-    ``numpy`` marks a NumPy scalar (the result of a counted op); arithmetic
-    between scalars is never charged, as at runtime.
+    Arithmetic between Python numbers is never charged, as at runtime. (A counted
+    op's single-value result is not a Scalar: it is a 0-d metered Array.)
     """
 
     expr: Any = None
     kind: str = "int"  # int, float, bool, complex
-    numpy: bool = False
 
     @property
     def known(self) -> bool:
@@ -198,6 +198,14 @@ class OpRef(Value):
 
 
 @dataclass(eq=False)
+class BoundOp(Value):
+    """A table op with some arguments already given: a frozen distribution's ``cdf``."""
+
+    op: OpRef
+    kwargs: dict
+
+
+@dataclass(eq=False)
 class UfuncMethod(Value):
     op: OpRef
     method: str  # reduce, accumulate, outer
@@ -237,6 +245,45 @@ class BudgetValue(Value):
 @dataclass(eq=False)
 class NamespaceValue(Value):
     name: str
+
+
+@dataclass(eq=False)
+class NpzValue(Value):
+    """An ``.npz`` archive opened with ``fnp.load``: its arrays' shapes and dtypes, read
+    from the file's headers (never its data)."""
+
+    path: str
+    entries: dict  # key -> (shape tuple, dtype kind: "float", "int", "bool", "complex")
+    metered: bool = True
+
+    def describe(self) -> str:
+        return f"the .npz archive {self.path}"
+
+
+@dataclass(eq=False)
+class IndexExpr(Value):
+    """``fnp.r_``, ``c_``, ``mgrid``, ``ogrid``, ``s_``, ``index_exp``: subscripted like arrays."""
+
+    name: str
+    metered: bool = True
+
+
+@dataclass(eq=False)
+class DistValue(Value):
+    """A distribution of flopscope.stats (``norm``), or a frozen one (``norm(loc, scale)``)."""
+
+    name: str
+    frozen: dict | None = None  # {"loc": Value, "scale": Value} for a frozen distribution
+
+    def describe(self) -> str:
+        return f"flopscope.stats.{self.name}" + (" (frozen)" if self.frozen is not None else "")
+
+
+@dataclass(eq=False)
+class BudgetViewValue(Value):
+    """``flops.current_budget()``: a read-only view of the innermost budget."""
+
+    info: Any  # BudgetInfo, or None outside any budget
 
 
 @dataclass(eq=False)

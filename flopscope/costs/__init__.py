@@ -1,4 +1,4 @@
-"""flopscope's cost model (COST_MODEL v1): the one table both halves read.
+"""flopscope's cost model (COST_MODEL v1.1): the one table both halves read.
 
 ``OPS`` maps each op's NumPy-relative name to its :class:`OpSpec`. The helpers
 below compute costs from shapes, for users (``flops.cost``) and for the docs.
@@ -14,7 +14,9 @@ from flopscope.costs import dims
 from flopscope.costs.registry import Bound, OpSpec, Param, Registry, ShapeError, bind
 from flopscope.costs.table import OPS
 
-COST_MODEL_VERSION = 1
+COST_MODEL_VERSION = "1.1"
+# How every output that names the cost model names it.
+COST_MODEL_NAME = f"COST_MODEL v{COST_MODEL_VERSION}"
 
 
 def _shape(value: Any) -> tuple:
@@ -47,4 +49,4 @@ def op_cost(name: str, *shapes: Any, **static: Any) -> Any:
     return spec.cost(shp, **defaults)
 
 
-__all__ = ["OPS", "OpSpec", "Param", "Registry", "ShapeError", "Bound", "bind", "op_cost", "COST_MODEL_VERSION", "dims"]
+__all__ = ["OPS", "OpSpec", "Param", "Registry", "ShapeError", "Bound", "bind", "op_cost", "COST_MODEL_VERSION", "COST_MODEL_NAME", "dims"]

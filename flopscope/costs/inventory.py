@@ -44,15 +44,15 @@ FREE_NAMES = FREE_NAMES_BY_MODULE[""]
 # Names refused by design: module -> {name: reason}. The reason is the error's text.
 BLOCKED_BY_MODULE: dict[str, dict[str, str]] = {"": {}, "linalg": {}, "fft": {}, "random": {}}
 _TOP_LEVEL_REFUSALS = {
-    "text and file I/O is not metered (load the data outside the solver and pass arrays in)":
-        "load loadtxt save savetxt savez savez_compressed genfromtxt fromfile fromregex fromstring memmap",
+    "text I/O and raw binary files are not metered (ship arrays as .npy or .npz and read them with load)":
+        "loadtxt savetxt genfromtxt fromfile fromregex fromstring memmap",
     "NumPy's printing state is global state that a metered solver may not change":
         "set_printoptions get_printoptions printoptions setbufsize getbufsize",
     "datetime and business-day arithmetic is outside the cost model":
         "datetime64 timedelta64 datetime_as_string datetime_data busday_count busday_offset busdaycalendar "
         "is_busday isnat",
-    "NumPy's global floating-point error state is not metered (it changes how every later operation behaves)":
-        "errstate seterr geterr seterrcall geterrcall",
+    "it installs a Python callback that NumPy calls on floating-point errors, and that code would run unmetered":
+        "seterrcall geterrcall",
     "it calls a Python function on array data, and that code would run unmetered":
         "frompyfunc vectorize apply_along_axis apply_over_axes piecewise fromfunction mask_indices",
     "it consumes a Python iterator, whose code would run unmetered (build the values with flopscope.numpy calls)":
@@ -71,9 +71,9 @@ BLOCKED_BY_MODULE["fft"].update({
     "test": "numpy.fft.test runs NumPy's own test suite, not a computation of the solver",
 })
 BLOCKED_BY_MODULE["random"].update({
-    **{name: "bit generators and seed sequences draw raw random numbers (random_raw, generate_state) that no "
+    **{name: "bit generators draw raw random numbers (random_raw, generate_state) that no "
              "metered sampler charges: use flopscope.numpy.random.default_rng(seed) and its methods"
-       for name in "BitGenerator PCG64 PCG64DXSM MT19937 Philox SFC64 SeedSequence get_bit_generator "
+       for name in "BitGenerator PCG64 PCG64DXSM MT19937 Philox SFC64 get_bit_generator "
                    "set_bit_generator".split()},
     "test": "numpy.random.test runs NumPy's own test suite, not a computation of the solver",
 })

@@ -288,7 +288,8 @@ for _name in ("shape", "ndim", "size"):
 
 
 # The other families register themselves into OPS: linear algebra, FFT, random
-# sampling, sorting / searching / sets and the remaining NumPy functions.
-from flopscope.costs import table_fft, table_linalg, table_misc, table_random, table_shape  # noqa: E402,F401
+# sampling, sorting / searching / sets, the remaining NumPy functions, files and
+# index expressions, and flopscope.stats's distributions.
+from flopscope.costs import table_fft, table_io, table_linalg, table_misc, table_random, table_shape, table_stats  # noqa: E402,F401
 
 from flopscope.costs.inventory import BLOCKED, FREE_NAMES  # noqa: E402,F401

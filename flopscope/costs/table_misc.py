@@ -928,6 +928,3 @@ for _name in ("real", "imag"):
 _op("einsum_path", "free", R.free_cost, einsum_path_shape,
     (p_varargs("operands"),) + kwonly(p_pass("optimize", "greedy"), p_pass("einsum_call", False)), "0 (free)",
     Example((("m", "n"), ("n", "k")), values=(("m", 64), ("n", 64), ("k", 64))))
-
-# Ops whose 0-d results NumPy returns as 0-d arrays, not scalars (read by flopscope.numpy._build).
-KEEP_0D_NAMES = frozenset({"cov", "i0", "cross", "real_if_close"})

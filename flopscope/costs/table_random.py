@@ -340,3 +340,7 @@ _EX_FREE = Example((), (), ())
 _op("random.default_rng", "free", free_cost, constructor_shape, (p_pass("seed"),), "0 (free)", _EX_FREE)
 _op("random.Generator", "free", free_cost, constructor_shape, (p_pass("bit_generator"),), "0 (free)", _EX_FREE)
 _op("random.RandomState", "free", free_cost, constructor_shape, (p_pass("seed"),), "0 (free)", _EX_FREE)
+# A SeedSequence hashes its entropy into seeds; it draws no floats (generate_state is free too).
+_op("random.SeedSequence", "free", free_cost, constructor_shape,
+    (p_pass("entropy"),) + kwonly(p_pass("spawn_key"), p_pass("pool_size"), p_pass("n_children_spawned")),
+    "0 (free): it hashes seeds, and generate_state is free too", _EX_FREE)

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import numpy as _np
 
-from flopscope.numpy import _build
+from flopscope.numpy import _build, _index
 from flopscope.runtime.array import FlopscopeArray
 from flopscope.runtime.context import namespace
 
 globals().update(_build.build(""))
+globals().update(_index.build())  # r_, c_, mgrid, ogrid (priced); s_, index_exp (free)
 _build.install_operators()
 
 # Constants, dtypes and types: plain NumPy objects, free.

@@ -12,20 +12,18 @@ from typing import Any, Callable
 
 import numpy as np
 
-from flopscope.costs import OPS
+from flopscope.costs import COST_MODEL_NAME, OPS
 from flopscope.costs.registry import OpSpec
-from flopscope.numpy import _extensions
+from flopscope.costs.table_io import INDEX_EXPRESSIONS
+from flopscope.numpy import _extensions, _files
 from flopscope.runtime import array as _array
 from flopscope.runtime import dispatch
 from flopscope.runtime.errors import UnsupportedOperationError
 
 NUMPY_MODULES = ("linalg", "fft", "random")
-
-# Categories whose 0-d results stay 0-d arrays (NumPy returns arrays there);
-# every other counted op returns a NumPy scalar for a 0-d result, as ufuncs do.
-KEEP_0D = {"creation"}
-# Single ops that return NumPy's 0-d arrays as they are (np.cov of one variable).
-from flopscope.costs.table_misc import KEEP_0D_NAMES  # noqa: E402
+# flopscope's own implementations of table ops: documented extensions of NumPy's
+# signatures (svd's k=) and the file and error-state functions with their refusals.
+IMPLEMENTATIONS = {**_extensions.IMPLEMENTATIONS, **_files.IMPLEMENTATIONS}
 
 
 def numpy_callable(name: str) -> Any:
@@ -42,7 +40,7 @@ def numpy_callable(name: str) -> Any:
 def _doc(spec: OpSpec) -> str:
     return (
         f"Metered numpy.{spec.name}: same arguments and result as NumPy.\n\n"
-        f"Cost (COST_MODEL v1): {spec.formula}. Category: {spec.category}."
+        f"Cost ({COST_MODEL_NAME}): {spec.formula}. Category: {spec.category}."
     )
 
 
@@ -74,7 +72,7 @@ def _make_op(name: str, spec: OpSpec, fn: Callable) -> Callable:
             return call_einsum(operands, kwargs)
 
         return f
-    h = dispatch.OpHandler(name, spec, fn, scalarize=spec.category not in KEEP_0D and name not in KEEP_0D_NAMES)
+    h = dispatch.OpHandler(name, spec, fn)
     if spec.category == "reduction":
         return dispatch.make_reduction(h)
     call_op = dispatch.call_op
@@ -92,6 +90,8 @@ def build(prefix: str) -> dict[str, Any]:
         module, _, attr = spec.name.rpartition(".")
         if module != prefix:
             continue
+        if spec.name in INDEX_EXPRESSIONS:
+            continue  # subscripted objects, not functions: flopscope.numpy._index
         fn = numpy_callable(spec.name)
         if fn is None:  # not in this NumPy version
             continue
@@ -101,7 +101,7 @@ def build(prefix: str) -> dict[str, Any]:
                 _array.UFUNCS[fn] = h
         else:
             # A documented flopscope extension of NumPy's signature runs its own implementation.
-            f = _make_op(spec.name, spec, _extensions.IMPLEMENTATIONS.get(spec.name, fn))
+            f = _make_op(spec.name, spec, IMPLEMENTATIONS.get(spec.name, fn))
             _array.FUNCTIONS.setdefault(fn, f)
         f.__name__ = attr
         f.__qualname__ = attr

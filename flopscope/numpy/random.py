@@ -24,7 +24,7 @@ from typing import Any, Callable
 
 import numpy as _np
 
-from flopscope.costs import OPS
+from flopscope.costs import COST_MODEL_NAME, OPS
 from flopscope.costs.registry import ShapeError, bind
 from flopscope.numpy import _build
 from flopscope.runtime import dispatch as _dispatch
@@ -38,7 +38,7 @@ _static_key = _dispatch._static_key
 _unwrap = _dispatch.unwrap
 _unwrap_kwargs = _dispatch.unwrap_kwargs
 _execute = _dispatch.execute
-_wrap = _dispatch.wrap
+_wrap = _dispatch.wrap_counted  # a single draw (size=None) is a 0-d metered array too
 _CACHE_LIMIT = 4096
 
 
@@ -134,7 +134,7 @@ def _scratch_generator() -> Any:
 def _doc(spec) -> str:
     return (
         f"Metered numpy.{spec.name}: same arguments and result as NumPy.\n\n"
-        f"Cost (COST_MODEL v1): {spec.formula}. Category: {spec.category}."
+        f"Cost ({COST_MODEL_NAME}): {spec.formula}. Category: {spec.category}."
     )
 
 
@@ -263,12 +263,47 @@ for _cls, _owner, _scratch in ((Generator, "random.Generator", _scratch_generato
         setattr(_cls, _name.rpartition(".")[2], _method(_name, _scratch))
 
 
+class SeedSequence:
+    """``numpy.random.SeedSequence``, free: it hashes entropy into seeds and draws no
+    floats. ``generate_state`` is free too; the words it returns are metered arrays.
+    Pass it to ``default_rng`` to seed a metered Generator."""
+
+    __slots__ = ("_impl",)
+    spec = OPS["random.SeedSequence"]
+
+    def __init__(self, entropy: Any = None, *, spawn_key: Any = (), pool_size: int = 4, n_children_spawned: int = 0) -> None:
+        self._impl = _nprandom.SeedSequence(_unwrap(entropy), spawn_key=spawn_key, pool_size=pool_size,
+                                            n_children_spawned=n_children_spawned)
+
+    def generate_state(self, n_words: int, dtype: Any = _np.uint32) -> Any:
+        return _wrap(self._impl.generate_state(n_words, dtype))
+
+    def spawn(self, n_children: int) -> list:
+        out = []
+        for child in self._impl.spawn(n_children):
+            wrapped = object.__new__(SeedSequence)
+            wrapped._impl = child
+            out.append(wrapped)
+        return out
+
+    entropy = property(lambda self: self._impl.entropy)
+    spawn_key = property(lambda self: self._impl.spawn_key)
+    pool_size = property(lambda self: self._impl.pool_size)
+    n_children_spawned = property(lambda self: self._impl.n_children_spawned)
+    state = property(lambda self: self._impl.state)
+
+    def __repr__(self) -> str:
+        return f"metered {self._impl!r}"
+
+
 def default_rng(seed: Any = None) -> Generator:
     """Metered ``numpy.random.default_rng``: free; the Generator it returns is metered."""
     if isinstance(seed, Generator):
         return seed
     if isinstance(seed, _nprandom.Generator):
         return _rewrap(Generator, seed)
+    if isinstance(seed, SeedSequence):
+        seed = seed._impl
     return _rewrap(Generator, _nprandom.default_rng(_unwrap(seed)))
 
 

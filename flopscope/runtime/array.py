@@ -25,6 +25,8 @@ from flopscope.runtime.errors import UnsupportedOperationError
 
 _nd = np.ndarray
 _view = np.ndarray.view
+_nd_getitem = np.ndarray.__getitem__
+_nd_iter = np.ndarray.__iter__
 
 # Filled by flopscope.numpy: ufunc object -> UfuncHandler, numpy function -> fnp callable,
 # method name -> fnp callable.
@@ -165,6 +167,30 @@ class FlopscopeArray(np.ndarray):
     def __contains__(self, value: Any) -> bool:
         # ``value in A`` is (A == value).any(): both steps are charged.
         return bool(FUNCTIONS_BY_NAME["any"](FUNCTIONS_BY_NAME["equal"](self, value)))
+
+    # An element read out of a metered array stays metered: a 0-d metered array, not a
+    # NumPy scalar, so arithmetic on it is charged (COST_MODEL v1.1). Slices are views.
+    def __getitem__(self, key: Any) -> Any:
+        r = _nd_getitem(self, key)
+        if type(r) is FlopscopeArray:
+            return r
+        return dispatch.metered_scalar(r)
+
+    def __round__(self, ndigits: Any = None) -> Any:
+        # A 0-d result rounds like the NumPy scalar it replaces: round(x) is a Python int
+        # (a conversion, free), round(x, k) is numpy.round, charged. NumPy arrays of any
+        # other shape do not support round().
+        if _nd.ndim.__get__(self) != 0:
+            raise TypeError(f"type {type(self).__name__} doesn't define __round__ method for arrays of more than 0 dimensions")
+        if ndigits is None:
+            return round(self.item())
+        return FUNCTIONS_BY_NAME["round"](self, ndigits)
+
+    def __iter__(self) -> Any:
+        it = _nd_iter(self)
+        if _nd.ndim.__get__(self) == 1:
+            return map(dispatch.metered_scalar, it)
+        return it
 
     def __repr__(self) -> str:
         return repr(_view(self, _nd))

@@ -79,12 +79,17 @@ class BudgetContext:
 
     __slots__ = ("_ledger",)
 
-    def __init__(self, flop_budget: int | float, namespace: str | None = None, wall_time_limit_s: float | None = None):
+    def __init__(self, flop_budget: int | float, namespace: str | None = None, wall_time_limit_s: float | None = None,
+                 quiet: bool = False):
         budget = _check_budget(flop_budget)
         if namespace is not None:
             _check_namespace(namespace, "namespace")
         wall = _check_wall(wall_time_limit_s)
-        object.__setattr__(self, "_ledger", Ledger(budget, namespace, wall, explicit=True))
+        if not isinstance(quiet, bool):
+            raise ValueError(f"quiet must be True or False, got {quiet!r}")
+        ledger = Ledger(budget, namespace, wall, explicit=True)
+        ledger.quiet = quiet
+        object.__setattr__(self, "_ledger", ledger)
 
     def __setattr__(self, name: str, value: Any) -> None:
         raise AttributeError(f"BudgetContext is read-only: cannot set {name!r}")
@@ -148,6 +153,12 @@ class BudgetContext:
     @property
     def wall_time_limit_s(self) -> float | None:
         return self._ledger.wall_limit
+
+    @property
+    def quiet(self) -> bool:
+        """Whether this context stays silent on exit and on warnings. flopscope's
+        contexts print nothing by themselves; harnesses pass quiet=True to be sure."""
+        return self._ledger.quiet
 
     @property
     def active(self) -> bool:
@@ -246,13 +257,14 @@ def _wrap_in(fn: Callable, enter: Callable[[], Any]) -> Callable:
     return wrapper
 
 
-def budget(flop_budget: int | float, namespace: str | None = None, wall_time_limit_s: float | None = None) -> Callable:
+def budget(flop_budget: int | float, namespace: str | None = None, wall_time_limit_s: float | None = None,
+           quiet: bool = False) -> Callable:
     """Decorator: run every call of the function inside one shared BudgetContext.
 
     Calls accumulate on the same budget and op log; the context is available as
     ``fn.budget_context``. Plain, async and generator functions are supported.
     """
-    ctx = BudgetContext(flop_budget, namespace=namespace, wall_time_limit_s=wall_time_limit_s)
+    ctx = BudgetContext(flop_budget, namespace=namespace, wall_time_limit_s=wall_time_limit_s, quiet=quiet)
 
     def decorate(fn: Callable) -> Callable:
         if not callable(fn):
@@ -288,6 +300,74 @@ class namespace:
     def __call__(self, fn: Callable) -> Callable:
         name = self.name
         return _wrap_in(fn, lambda: namespace(name))
+
+
+class BudgetView:
+    """A read-only view of a BudgetContext's state, from :func:`current_budget`.
+
+    Its numbers are live (they follow the context as it spends); nothing set on
+    it changes the budget.
+    """
+
+    __slots__ = ("_ledger",)
+
+    def __init__(self, ledger: Ledger) -> None:
+        object.__setattr__(self, "_ledger", ledger)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError(f"the budget view is read-only: cannot set {name!r}")
+
+    def __delattr__(self, name: str) -> None:
+        raise AttributeError(f"the budget view is read-only: cannot delete {name!r}")
+
+    @property
+    def flop_budget(self) -> int | float:
+        return self._ledger.budget
+
+    @property
+    def flops_used(self) -> int:
+        return self._ledger.used
+
+    @property
+    def flops_remaining(self) -> int | float:
+        return self._ledger.budget - self._ledger.used
+
+    @property
+    def namespace(self) -> str | None:
+        return self._ledger.namespace
+
+    @property
+    def wall_time_s(self) -> float:
+        return self._ledger.wall_time()
+
+    @property
+    def wall_time_limit_s(self) -> float | None:
+        return self._ledger.wall_limit
+
+    @property
+    def wall_time_remaining_s(self) -> float | None:
+        limit = self._ledger.wall_limit
+        return None if limit is None else max(limit - self._ledger.wall_time(), 0.0)
+
+    def __repr__(self) -> str:
+        return (f"BudgetView(flop_budget={_fmt_count(self.flop_budget)}, flops_used={self.flops_used:,}, "
+                f"flops_remaining={_fmt_count(self.flops_remaining)})")
+
+
+def _fmt_count(x: int | float) -> str:
+    return "unlimited" if x == INF else f"{int(x):,}"
+
+
+def current_budget() -> BudgetView | None:
+    """A read-only view of the active BudgetContext (budget, used, remaining, wall time),
+    or None outside one. Adaptive solvers size their last phase from it."""
+    frame = ACTIVE.get()
+    if frame is None or frame[0] is None:
+        return None
+    ledger = frame[0]
+    if ledger.owner != threading.get_ident():
+        return None
+    return BudgetView(ledger)
 
 
 def current_namespace() -> str | None:

@@ -51,6 +51,7 @@ _pc = time.perf_counter
 _getframe = sys._getframe
 _active_get = ACTIVE.get
 _generic = np.generic
+_asarray = np.asarray
 _get_ident = threading.get_ident
 _NUMPY_DIR = os.path.dirname(np.__file__)
 _PY_SCALARS = (int, float, complex, bool)
@@ -125,7 +126,8 @@ def unwrap_kwargs(kwargs: dict) -> dict:
 
 
 def wrap(r: Any) -> Any:
-    """Metered views of NumPy's results; scalars stay scalars."""
+    """Metered views of NumPy's results: arrays, and NumPy scalars as 0-d metered arrays
+    (a value read out of the data stays metered); Python numbers (``ndim``) stay Python."""
     t = type(r)
     if t is _nd:
         return _view(r, FA)
@@ -133,24 +135,36 @@ def wrap(r: Any) -> Any:
         return tuple(wrap(v) for v in r)
     if t is list:
         return [wrap(v) for v in r]
+    if isinstance(r, _generic):
+        return _view(_asarray(r), FA)
     if isinstance(r, tuple):  # a namedtuple result (EighResult, SVDResult, ...): same type
         return t(*(wrap(v) for v in r))
     return r
 
 
-def wrap_scalarize(r: Any) -> Any:
-    """Like ``wrap``, but a 0-d result becomes a NumPy scalar (as ufuncs do)."""
+def wrap_counted(r: Any) -> Any:
+    """A counted op's result, metered: arrays, NumPy scalars and Python numbers (a
+    sampler's single draw, ``allclose``'s answer) all become metered arrays, a 0-d one
+    for a single value (COST_MODEL v1.1: only float(), int(), bool(), .item() and
+    .tolist() leave the meter)."""
     t = type(r)
     if t is _nd:
-        if r.ndim == 0:
-            return r[()]
         return _view(r, FA)
     if t is tuple:
-        return tuple(wrap_scalarize(v) for v in r)
-    if t is list:  # histogramdd's list of edges
-        return [wrap(v) for v in r]
-    if isinstance(r, tuple):  # a namedtuple result (SlogdetResult, QRResult, ...): same type
-        return t(*(wrap_scalarize(v) for v in r))
+        return tuple(wrap_counted(v) for v in r)
+    if t is list:
+        return [wrap_counted(v) for v in r]
+    if t in _PY_SCALARS or isinstance(r, _generic):
+        return _view(_asarray(r), FA)
+    if isinstance(r, tuple):
+        return t(*(wrap_counted(v) for v in r))
+    return r
+
+
+def metered_scalar(r: Any) -> Any:
+    """A ufunc's or reduction's non-array result (a NumPy scalar) as a 0-d metered array."""
+    if isinstance(r, _generic) or type(r) in _PY_SCALARS:
+        return _view(_asarray(r), FA)
     return r
 
 
@@ -409,7 +423,9 @@ def make_unary(h: UfuncHandler) -> Callable:
         if type(r) is _nd:
             r = _view(r, FA)
         elif type(r) is tuple:
-            r = wrap(r)
+            r = wrap_counted(r)
+        else:
+            r = metered_scalar(r)
         # settle(), inlined on the hot path
         ledger.used += cost
         rec[0] += 1
@@ -477,7 +493,9 @@ def make_binary(h: UfuncHandler) -> Callable:
         if type(r) is _nd:
             r = _view(r, FA)
         elif type(r) is tuple:
-            r = wrap(r)
+            r = wrap_counted(r)
+        else:
+            r = metered_scalar(r)
         # settle(), inlined on the hot path
         ledger.used += cost
         rec[0] += 1
@@ -497,7 +515,7 @@ def call_ufunc_general(h: UfuncHandler, args: tuple, kwargs: dict) -> Any:
         raise UnsupportedOperationError(
             f"{h.name} with axes=/axis= is not supported by flopscope: it is refused rather than mispriced"
         )
-    r, out = call_bound(h.name, h.spec, h.ufunc, args, kwargs, wrap, None)
+    r, out = call_bound(h.name, h.spec, h.ufunc, args, kwargs, wrap_counted, None)
     if out is not None:
         outs = out if isinstance(out, tuple) else (out,)
         if len(outs) == 1:
@@ -518,7 +536,7 @@ def call_ufunc_method(h: UfuncHandler, method: str, args: tuple, kwargs: dict) -
     if h.ufunc.signature is not None:
         # generalized ufuncs (matmul, vecdot, ...) have no reduce/accumulate/outer: NumPy's own error
         refuse(fn, tuple(args), kwargs, ShapeError(f"{h.name}.{method} is not defined"))
-    r, out = call_bound(f"{h.name}.{method}", spec, fn, args, kwargs, wrap_scalarize if method == "reduce" else wrap, None)
+    r, out = call_bound(f"{h.name}.{method}", spec, fn, args, kwargs, wrap_counted, None)
     if isinstance(out, tuple):  # the override protocol always passes out= as a tuple
         out = out[0] if len(out) == 1 else out
     return r if out is None else out
@@ -532,14 +550,15 @@ class OpHandler:
 
     __slots__ = ("name", "spec", "fn", "cache", "wrapper")
 
-    def __init__(self, name: str, spec: OpSpec, fn: Callable, scalarize: bool) -> None:
+    def __init__(self, name: str, spec: OpSpec, fn: Callable) -> None:
         self.name = name
         self.spec = spec
         # Operands reach NumPy as plain ndarrays, so NumPy's own __array_function__
         # dispatch has nothing to do: call the implementation behind it.
         self.fn = getattr(fn, "_implementation", fn)
         self.cache: dict = {}
-        self.wrapper = wrap_scalarize if scalarize else wrap
+        # A free op's results are views (wrap); a counted op's are metered, 0-d included.
+        self.wrapper = wrap if spec.category == "free" else wrap_counted
 
 
 # Array types whose cost depends on their shape alone (flopscope's plain metered
@@ -713,6 +732,8 @@ def make_reduction(h: OpHandler) -> Callable:
         if out is not None:
             r = out
         elif type(r) is _nd:
+            r = _view(r, FA)
+        else:
             r = wrapper(r)
         # settle(), inlined on the hot path
         ledger.used += cost
@@ -829,7 +850,9 @@ def call_einsum(operands: tuple, kwargs: dict) -> Any:
     if out is not None:
         r = out
     elif type(r) is _nd:
-        r = _view(r, FA) if r.ndim else r[()]
+        r = _view(r, FA)
+    else:
+        r = metered_scalar(r)
     # settle(), inlined on the hot path
     ledger.used += cost
     rec[0] += 1

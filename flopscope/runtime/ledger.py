@@ -124,6 +124,7 @@ class Ledger:
         "owner",
         "explicit",
         "created_at",
+        "quiet",
         "__weakref__",
     )
 
@@ -140,6 +141,7 @@ class Ledger:
         self.owner: int | None = None
         self.explicit = explicit
         self.created_at = time.perf_counter()
+        self.quiet = False
 
     def wall_time(self) -> float:
         if self.explicit:

@@ -162,9 +162,7 @@ def _retag(r: Any, groups: tuple) -> Any:
         return tuple(_retag(v, groups) for v in r)
     if type(r) is _nd and r.ndim:
         return make(r, groups)
-    if type(r) is _nd:
-        return r[()]
-    return r
+    return dispatch.wrap_counted(r)
 
 
 def call_ufunc(h: Any, inputs: tuple) -> Any:
