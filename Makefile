@@ -25,6 +25,7 @@ demo: $(STAMP)
 	@echo "== 3. check: run it and compare, call site by call site, predicted with measured =="
 	$(VENV)/bin/flopscope check examples/guide_solver.py --shapes n=256
 	$(VENV)/bin/flopscope check examples/cg_solver.py --shapes n=200,steps=25
+	$(VENV)/bin/flopscope check examples/relu_moments.py --shapes w=256,L=32
 
 test: $(STAMP)
 	$(PY) -m pytest

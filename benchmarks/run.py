@@ -46,6 +46,12 @@ def _cases():
     S8 = S[:8, :8]
     w = np.random.default_rng(3).standard_normal(1000)
     sym = flops.as_symmetric(S, symmetry=(0, 1))
+    from scipy.special import ndtr, ndtri
+
+    q10 = np.linspace(0.05, 0.95, 10)
+    flops.stats.norm.cdf(0.0)  # loads SciPy once, outside the timings
+    s_np = np.sum(v)
+    s_fs = fnp.sum(fv)
     return [
         ("add, 10 elements", lambda: np.add(a, b), lambda: fnp.add(a, b), 40000),
         ("a + b, 10 elements", lambda: a + b, lambda: fa + fb, 40000),
@@ -58,6 +64,11 @@ def _cases():
         ("linalg.solve, 8x8", lambda: np.linalg.solve(S8, v[:8]), lambda: fnp.linalg.solve(S8, v[:8]), 20000),
         ("rng.normal(size=1000)", lambda: rng_np.normal(size=1000), lambda: rng_fnp.normal(size=1000), 20000),
         ("exp of a symmetric 256x256", lambda: np.exp(S), lambda: fnp.exp(sym), 6000),
+        # COST_MODEL v1.1: flops.stats against the same SciPy special function unmetered,
+        # and arithmetic on 0-d results against the same on NumPy scalars
+        ("norm.cdf, 256x256", lambda: ndtr(E), lambda: flops.stats.norm.cdf(E), 6000),
+        ("norm.ppf, 10 elements", lambda: ndtri(q10), lambda: flops.stats.norm.ppf(q10), 20000),
+        ("s * s + 1.0, 0-d", lambda: s_np * s_np + 1.0, lambda: s_fs * s_fs + 1.0, 40000),
     ]
 
 

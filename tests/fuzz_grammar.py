@@ -1728,6 +1728,8 @@ class Builder:
             kinds += ["if", "with", "while"]
         if ctx.loop_depth and not ctx.in_helper:
             kinds += ["acc"]
+        if any(not v.shape and v.dtype == "f" for v in ctx.vals.values()):
+            kinds += ["scalar"] * 2
         kind = self.pick(kinds)
         if kind == "assign":
             for _ in range(5):
@@ -1762,6 +1764,8 @@ class Builder:
             return self.namespace_block(out, ctx, budget - 1)
         if kind == "acc":
             return self.loop_accumulate(out, ctx)
+        if kind == "scalar":
+            return self.scalar_arithmetic(out, ctx)
         if kind == "size":
             return self.size_variable(out, ctx)
         if kind == "call":
@@ -1967,6 +1971,25 @@ class Builder:
         self.emit(out, body, f"if {text}:")
         self.emit(out, body, "    " + self.pick(("break", "continue")))
         self.note("loop exit on sizes")
+
+    def scalar_arithmetic(self, out, ctx: Ctx) -> None:
+        """Arithmetic on single values that came out of counted ops (COST_MODEL v1.1: they
+        stay metered, 1 FLOP per scalar op), Python's builtins on them, and conversions
+        to Python numbers (free)."""
+        scalars = [v for v in ctx.vals.values() if not v.shape and v.dtype == "f"]
+        s = self.pick(scalars)
+        t = self.pick(scalars)
+        x, y = _p(s), _p(t)
+        forms = (
+            f"{x} * {y} + 1.0", f"abs({x} - 0.5)", f"-{x}", f"{x} ** 2", f"round({s.code}, 2)",
+            f"max({s.code}, {t.code})", f"min({s.code}, {t.code}, {s.code})", f"float({s.code}) * 2.0 + {y}",
+            f"{x} / ({y} * {y} + 1.0)", f"sum([{s.code}, {t.code}])", f"fnp.sqrt(abs({x}))", f"2.0 * {x} - {y}",
+        )
+        text = self.pick(forms)
+        name = self.fresh("s")
+        self.emit(out, ctx, f"{name} = {text}")
+        ctx.vals[name] = Val(name, (), "f")
+        self.note("scalar arithmetic")
 
     def loop_accumulate(self, out, ctx: Ctx) -> None:
         """acc = acc + fnp.sum(...) on an accumulator of an enclosing scope, or S += X."""

@@ -21,6 +21,7 @@ EXAMPLES = [
     ("cg_solver.py", ["n=50,steps=7"], None, []),
     ("phases.py", ["n=64,m=16"], None, []),
     ("spectral.py", ["n=32,d=4,k=2"], None, []),
+    ("relu_moments.py", ["w=64,L=8"], None, []),
 ]
 
 

@@ -59,6 +59,8 @@ class BuiltinsMixin:
     def call_builtin(self, node, name: str, args: list, kwargs: dict, scope) -> Value:
         if name.startswith("math."):
             return self.call_math(node, name[5:], args)
+        if name.startswith("os.path."):
+            return self.call_os_path(node, name[8:], args)
         handler = getattr(self, f"builtin_{name}", None)
         if handler is not None:
             return handler(node, args, kwargs, scope)
@@ -128,6 +130,9 @@ class BuiltinsMixin:
                 return Scalar(None, "int")
         if any(isinstance(a, Array) for a in items):
             return self._minmax_arrays(node, items, fn)
+        if any(isinstance(a, Unknown) for a in items) and len(items) > 1:
+            return self.charge_unknown(node, "min/max", "min()/max() of values the analyzer cannot follow (metered "
+                                       "arrays are compared at a cost): its cost is unknown")
         vals = self._scalar_args(items)
         if vals is None or not vals:
             return Scalar(None, "int")
@@ -442,6 +447,21 @@ class BuiltinsMixin:
         return Scalar(None, "bool")
 
     builtin_all = builtin_any
+
+    # ------------------------------------------------------------------ os.path
+
+    def call_os_path(self, node, name: str, args: list) -> Value:
+        """os.path on known strings, evaluated for real (asset paths: join(dirname(__file__), ...))."""
+        import os.path
+
+        if not args or not all(isinstance(a, Str) for a in args):
+            return Unknown(f"os.path.{name}() of a value the analyzer cannot read")
+        result = getattr(os.path, name)(*(a.value for a in args))
+        if isinstance(result, bool):
+            return Scalar(sympy.true if result else sympy.false, "bool")
+        if isinstance(result, tuple):
+            return Tuple(tuple(Str(x) for x in result))
+        return Str(result)
 
     # ------------------------------------------------------------------ math
 

@@ -517,6 +517,11 @@ class ExprMixin:
         op = COMPARE_OPS[type(operator)]
         if isinstance(left, Array) or isinstance(right, Array):
             return self.array_binary(node, op, left, right, False)
+        if isinstance(left, Unknown) or isinstance(right, Unknown):
+            # it may be a metered array, and the comparison then charged: never a silent 0
+            self.charge_unknown(node, op, f"{op} on a value the analyzer cannot follow "
+                                f"({(left if isinstance(left, Unknown) else right).describe()}): its cost is unknown")
+            return Scalar(None, "bool")
         if isinstance(left, Scalar) and isinstance(right, Scalar):
             if left.known and right.known:
                 return Scalar(scalar_arith(op, sympy.sympify(left.expr), sympy.sympify(right.expr)), "bool")
@@ -544,6 +549,8 @@ class ExprMixin:
     def expr_Subscript(self, node: cst.Subscript, scope) -> Value:
         obj = self.eval(node.value, scope)
         index = [self.index_item(el.slice, scope) for el in node.slice]
+        if len(index) == 1 and isinstance(index[0], Tuple) and isinstance(obj, Array):
+            index = list(index[0].items)  # a tuple value is the multi-index: x[fnp.s_[1:3, ::2]]
         if isinstance(obj, Array):
             return self.index_array(obj, tuple(index), node)
         if isinstance(obj, IndexExpr):

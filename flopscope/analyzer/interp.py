@@ -162,6 +162,12 @@ class Analyzer(ExprMixin, OpsMixin, BuiltinsMixin, RandomMixin):
         free = relation.free_symbols
         loop_vars = {b.var for b in self.loop_bounds}
         general_one = isinstance(relation, sympy.Eq) and (relation.lhs == 1 or relation.rhs == 1)
+        if free & loop_vars and not free & self.data_symbols:
+            # A relation the loops' bounds settle for every index, whatever the sizes
+            # (i < n inside range(n)) needs no values.
+            proved = self.prove_over_bounds(relation)
+            if proved is not None:
+                return proved
         if free & self.data_symbols or any(self.values.get(str(s)) is None for s in free - loop_vars - self.data_symbols):
             if general_one:
                 return False  # a size in general position is not 1
@@ -739,15 +745,22 @@ class Analyzer(ExprMixin, OpsMixin, BuiltinsMixin, RandomMixin):
             if sig is not None:
                 self.note_exit(sig)
 
-    def run_isolated(self, runner, mark: int) -> tuple:
+    def run_isolated(self, runner, mark: int, probe: bool = False) -> tuple:
         """Run one branch and take it back out: (its events, the state it wrote, the
-        return/break/continue it left by or None). The state before it is restored."""
+        return/break/continue it left by or None). The state before it is restored;
+        with ``probe`` (a trial run that must leave no trace) list appends are too."""
         self.write_logs.append([])
+        if probe:
+            self.append_logs.append([])
         exit_sig = None
         try:
             runner()
         except (ReturnSignal, BreakSignal, ContinueSignal) as sig:
             exit_sig = sig
+        finally:
+            if probe:
+                for lst, n_before in _list_lengths_before(self.append_logs.pop()):
+                    del lst.items[n_before:]
         log = self.pop_write_log()
         state = _snapshot_writes(log)
         _undo_writes(log)
@@ -1069,8 +1082,8 @@ class Analyzer(ExprMixin, OpsMixin, BuiltinsMixin, RandomMixin):
 
         mark = len(self.events)
         saved = dict(self.diagnostics)
-        as_is, _state, exit_a = self.run_isolated(first_iteration({}), mark)
-        as_array, _state, exit_b = self.run_isolated(first_iteration(promoted), mark)
+        as_is, _state, exit_a = self.run_isolated(first_iteration({}), mark, probe=True)
+        as_array, _state, exit_b = self.run_isolated(first_iteration(promoted), mark, probe=True)
         self.diagnostics = saved
         if type(exit_a) is not type(exit_b):
             return {}

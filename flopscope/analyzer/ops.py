@@ -74,6 +74,9 @@ FLOPSCOPE_TYPES = {"FlopscopeError", "BudgetExhaustedError", "TimeExhaustedError
 CONSTANTS = {"pi": (sympy.pi, "float"), "e": (sympy.E, "float"), "inf": (sympy.oo, "float"),
              "euler_gamma": (sympy.EulerGamma, "float")}
 SUBMODULES = ("linalg", "fft", "random")
+# os.path functions the analyzer evaluates on known strings (asset paths beside the solver).
+OS_PATH_FUNCTIONS = {"join", "dirname", "basename", "abspath", "realpath", "normpath", "expanduser", "exists",
+                     "isfile", "isdir", "splitext", "split"}
 # Field names of the namedtuples NumPy's linalg returns (qr's mode='raw' gives a plain tuple).
 RESULT_FIELDS = {
     "linalg.eig": ("eigenvalues", "eigenvectors"), "linalg.eigh": ("eigenvalues", "eigenvectors"),
@@ -151,6 +154,10 @@ class OpsMixin:
         if module.name == "math":
             return Builtin(f"math.{name}") if name not in ("pi", "e", "inf", "tau") else Scalar(
                 {"pi": sympy.pi, "e": sympy.E, "inf": sympy.oo, "tau": 2 * sympy.pi}[name], "float")
+        if module.name == "os" and name == "path":
+            return Module("os.path")
+        if module.name == "os.path" and name in OS_PATH_FUNCTIONS:
+            return Builtin(f"os.path.{name}")
         if module.name == "functools" and name in ("cache", "lru_cache", "wraps", "partial", "reduce"):
             return Opaque(f"functools.{name}")
         return Opaque(full)
@@ -568,7 +575,8 @@ class OpsMixin:
                 return Unknown(f"{name}({key}={mode.value!r})", reported=True)
         if name == "errstate":
             return Opaque("errstate context")
-        return Dict({}, complete=False)  # seterr / geterr: the old error settings
+        # seterr / geterr: the (old) settings, a dict of the four modes
+        return Dict({k: Opaque("an error mode") for k in ("divide", "over", "under", "invalid")})
 
     def load_asset(self, node, args: list, kwargs: dict, metered: bool) -> Value:
         """``fnp.load(path)``: the shapes and dtypes from the file's headers (free)."""

@@ -24,7 +24,8 @@ from flopscope.costs.registry import STATIC, VARARGS
 
 # Names of flopscope.numpy.random that are NumPy's own objects and compute nothing.
 FREE_RANDOM_NAMES = {"seed", "get_state", "set_state", "get_bit_generator", "set_bit_generator"}
-CONSTRUCTORS = {"random.default_rng": "Generator", "random.Generator": "Generator", "random.RandomState": "RandomState"}
+CONSTRUCTORS = {"random.default_rng": "Generator", "random.Generator": "Generator", "random.RandomState": "RandomState",
+                "random.SeedSequence": "SeedSequence"}
 # Generator / RandomState members that compute nothing.
 FREE_MEMBERS = {"bit_generator", "seed", "get_state", "set_state", "__getstate__", "__setstate__", "state"}
 
@@ -68,6 +69,13 @@ class RandomMixin:
         return None
 
     def generator_attr(self, gen: GeneratorValue, name: str, node) -> Value:
+        if gen.kind == "SeedSequence":
+            if name in ("generate_state", "spawn"):
+                return GeneratorMethod(gen, name)
+            if name in ("entropy", "spawn_key", "pool_size", "n_children_spawned", "state"):
+                return Opaque(f"SeedSequence.{name}")
+            self.diag(node, "FS119", "error", f"'SeedSequence' object has no attribute '{name}'")
+            return Unknown(f"SeedSequence.{name}", reported=True)
         op = f"random.{gen.kind}.{name}"
         if op in OPS or (name == "spawn" and gen.kind == "Generator"):
             return GeneratorMethod(gen, name)
@@ -86,6 +94,12 @@ class RandomMixin:
 
     def call_generator_method(self, node, m: GeneratorMethod, args: list, kwargs: dict) -> Value:
         via = "flopscope" if m.generator.metered else "numpy"
+        if m.name == "generate_state":  # free: n_words words of the seed's hash
+            count = (list(args) + [kwargs.get("n_words")])[0]
+            n = getattr(count, "expr", None)
+            if n is None:
+                return Unknown("generate_state(...) of a data-dependent length")
+            return Array((_dim(n),), m.generator.metered, "int")
         if m.name == "spawn":  # free: n child generators of the same kind
             count = (list(args) + [kwargs.get("n_children")])[0]
             n = getattr(count, "expr", None)

@@ -108,9 +108,10 @@ def load(file, mmap_mode=None, allow_pickle=False, fix_imports=True, encoding="A
     return _metered(result)
 
 
-def save(file, arr, allow_pickle=True, fix_imports=True):
-    """numpy.save: free (writing data computes nothing)."""
-    np.save(file, dispatch.unwrap(arr), allow_pickle=allow_pickle, fix_imports=fix_imports)
+def save(file, arr, allow_pickle=True, fix_imports=None):
+    """numpy.save: free (writing data computes nothing). (``fix_imports`` is accepted and
+    ignored, as NumPy 2 ignores it.)"""
+    np.save(file, dispatch.unwrap(arr), allow_pickle=allow_pickle)
 
 
 def savez(file, *args, allow_pickle=True, **kwds):

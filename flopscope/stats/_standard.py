@@ -215,6 +215,17 @@ def _scalar_ok(loc, scale) -> bool:
             and loc == loc and scale < math.inf)
 
 
+# (distribution, method) pairs whose standard form already follows SciPy's conventions on
+# every input, NaN and +-inf included, without a floating-point warning: on the standard
+# distribution (loc 0, scale 1) they need no masks and no errstate.
+NATIVE = {("norm", m) for m in ("pdf", "logpdf", "cdf", "logcdf", "sf", "logsf", "ppf", "isf")} | {
+    ("logistic", m) for m in ("cdf", "logcdf", "sf", "logsf", "ppf", "isf")}
+_F64 = np.float64
+# The default loc and scale: a call that passes none is recognised by identity.
+_ZERO = 0.0
+_ONE = 1.0
+
+
 def density(dist: str, method: str):
     """pdf / logpdf / cdf / logcdf / sf / logsf of ``dist`` with SciPy's conventions."""
     fn = STANDARD[dist][method]
@@ -222,8 +233,12 @@ def density(dist: str, method: str):
     bounded = lo > -math.inf or hi < math.inf
     below, above = _OUTSIDE[method]
     scaled = method in ("pdf", "logpdf")
+    native = (dist, method) in NATIVE
+    asarray = np.asarray
 
-    def evaluate(x, loc=0.0, scale=1.0):
+    def evaluate(x, loc=_ZERO, scale=_ONE):
+        if native and loc is _ZERO and scale is _ONE:  # the defaults: the standard form as it is
+            return asarray(fn(asarray(x, dtype=_F64)), dtype=_F64)
         with np.errstate(all="ignore"):
             x = np.asarray(x, dtype=np.float64)
             plain = _scalar_ok(loc, scale)
@@ -251,8 +266,12 @@ def quantile(dist: str, method: str):
     fn = STANDARD[dist][method]
     lo, hi = DISTRIBUTIONS[dist][0]
     at0, at1 = (lo, hi) if method == "ppf" else (hi, lo)
+    native = (dist, method) in NATIVE
+    asarray = np.asarray
 
-    def evaluate(q, loc=0.0, scale=1.0):
+    def evaluate(q, loc=_ZERO, scale=_ONE):
+        if native and loc is _ZERO and scale is _ONE:
+            return asarray(fn(asarray(q, dtype=_F64)), dtype=_F64)
         with np.errstate(all="ignore"):
             q = np.asarray(q, dtype=np.float64)
             plain = _scalar_ok(loc, scale)
