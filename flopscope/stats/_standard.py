@@ -56,6 +56,12 @@ def _log_cdf_from(cdf, sf):
     return np.where(cdf > 0.5, np.log1p(-sf), np.log(cdf))
 
 
+def _halfnorm_logsf(z):
+    # log1p(-erf) where the sf is near 1 (small z), log 2 + log_ndtr(-z) in the tail
+    median = 0.6744897501960817  # ndtri(0.75)
+    return np.where(z < median, np.log1p(-sc.erf(z / _SQRT2)), _LOG2 + sc.log_ndtr(-z))
+
+
 def _cauchy_ppf(q):
     # -cot(pi q), from whichever side is nearer: tan(pi q - pi/2) loses the tails
     # (q = 1e-300 must give -3.2e299, not -1.6e16). 1 - q is exact for q >= 0.5.
@@ -169,7 +175,7 @@ STANDARD = {
         "cdf": lambda z: sc.erf(z / _SQRT2),
         "logcdf": lambda z: _log_cdf_from(sc.erf(z / _SQRT2), 2.0 * sc.ndtr(-z)),
         "sf": lambda z: 2.0 * sc.ndtr(-z),
-        "logsf": lambda z: _LOG2 + sc.log_ndtr(-z),
+        "logsf": _halfnorm_logsf,
         "ppf": lambda q: sc.ndtri((1.0 + q) / 2.0),
         "isf": lambda q: -sc.ndtri(q / 2.0),
     },
@@ -192,8 +198,9 @@ DRAWS = {
     "expon": lambda rs, size: rs.standard_exponential(size),
     "logistic": lambda rs, size: rs.logistic(size=size),
     "laplace": lambda rs, size: rs.laplace(0.0, 1.0, size=size),
-    "cauchy": lambda rs, size: rs.standard_cauchy(size),
-    "gumbel_r": lambda rs, size: rs.gumbel(size=size),
+    # SciPy has no sampler of its own for these two: it inverts a uniform draw
+    "cauchy": lambda rs, size: _cauchy_ppf(rs.uniform(size=size)),
+    "gumbel_r": lambda rs, size: -np.log(-np.log(rs.uniform(size=size))),
     "gumbel_l": lambda rs, size: -rs.gumbel(size=size),
     "halfnorm": lambda rs, size: np.abs(rs.standard_normal(size=size)),
     "rayleigh": lambda rs, size: rs.rayleigh(1.0, size=size),
