@@ -46,6 +46,7 @@ MAX_VALUE = 8
 # Sizes at which code that does not run at the drawn sizes is checked.
 GENERIC_POINTS = ({"n": 5, "m": 6, "k": 7}, {"n": 7, "m": 3, "k": 4}, {"n": 4, "m": 8, "k": 2})
 LOOP_NAMES = ("i", "j", "l", "t")
+HELPER_MAX_DIM = 17  # helpers are called on arrays whose sizes are at most this
 HEADER = "import math\n\nimport flopscope as flops\nimport flopscope.numpy as fnp\n"
 
 
@@ -1013,7 +1014,8 @@ class Builder:
         h = self.pick(self.helpers)
         (pname, rank), *rest = h.params
         cands = [v for v in self.arrays(ctx, rank=rank, dtypes="f")
-                 if all(ctx.lo(d) >= lo for d, lo in zip(v.shape, h.lows)) and self.small(ctx, v.shape)]
+                 if all(ctx.lo(d) >= lo for d, lo in zip(v.shape, h.lows)) and self.small(ctx, v.shape)
+                 and all(ctx.always(lambda p, d=d: d.value(p) <= HELPER_MAX_DIM) for d in v.shape)]
         if not cands:
             return None
         a = self.pick(cands)
@@ -1982,7 +1984,7 @@ class Builder:
         x, y = _p(s), _p(t)
         forms = (
             f"{x} * {y} + 1.0", f"abs({x} - 0.5)", f"-{x}", f"{x} ** 2", f"round({s.code}, 2)",
-            f"max({s.code}, {t.code})", f"min({s.code}, {t.code}, {s.code})", f"float({s.code}) * 2.0 + {y}",
+            f"max({s.code}, {t.code})", f"min({s.code}, {t.code})", f"float({s.code}) * 2.0 + {y}",
             f"{x} / ({y} * {y} + 1.0)", f"sum([{s.code}, {t.code}])", f"fnp.sqrt(abs({x}))", f"2.0 * {x} - {y}",
         )
         text = self.pick(forms)
@@ -2086,7 +2088,10 @@ class Builder:
             params.append(("c", "scalar"))
         lows = tuple(1 for _ in range(rank))
         pdims = tuple(lin_name(f"X.shape[{i}]") for i in range(rank))
-        samples = ((1, 1), (2, 3), (5, 2), (3, 7), (8, 8), (4, 1))
+        # Sizes the helper's body must be valid at. Calls pass arrays whose sizes are at
+        # most HELPER_MAX_DIM, so sizes beyond the symbols' own range are sampled too
+        # (a body valid only where X.shape[0] <= n must not be called with n + 1).
+        samples = ((1, 1), (2, 3), (5, 2), (3, 7), (8, 8), (4, 1), (9, 10), (13, 4), (HELPER_MAX_DIM, HELPER_MAX_DIM))
         points = []
         for s in samples:
             p = dict(self.values)

@@ -12,6 +12,7 @@ from typing import Any
 
 import sympy
 
+from flopscope.analyzer import loops as L
 from flopscope.analyzer.exprs import ArrayMethodValue, SliceValue
 from flopscope.analyzer.model import UNKNOWN
 from flopscope.analyzer.values import (
@@ -294,7 +295,36 @@ class OpsMixin:
         except (TypeError, ValueError) as err:
             self.diag(node, "FS108", "error", f"this call raises at runtime: {err}")
             return Unknown(str(err))
-        return spec, shape, sympy.sympify(cost), metered, static
+        cost = sympy.sympify(cost)
+        if metered and spec.category not in ("free", "reduction"):
+            cost = self.zero_when_empty(cost, shape)
+        return spec, shape, cost, metered, static
+
+    def zero_when_empty(self, cost, shape):
+        """An op whose output is empty costs 0 (COST_MODEL v1). The rules return 0 for a
+        size that is 0; a symbolic size that may be 0 (a loop index) gets the condition
+        spelled out, unless the formula vanishes there anyway (numel(output) does)."""
+        outputs = shape if shape and all(isinstance(s, tuple) for s in shape) else (shape,)
+        maybe_zero = []
+        for out in outputs:
+            for d in out:
+                if isinstance(d, UnknownDim) or type(d) is int:
+                    continue
+                d = sympy.sympify(d)
+                if not d.free_symbols or L.provably_positive(d, self.loop_bounds):
+                    continue
+                if d.free_symbols & self.data_symbols or (not d.free_symbols & {b.var for b in self.loop_bounds}
+                                                          and self.numeric(d) is not None and self.numeric(d) > 0):
+                    continue
+                maybe_zero.append(d)
+        if not maybe_zero or cost == 0:
+            return cost
+        if all(sympy.expand(cost.subs(d, 0)) == 0 for d in maybe_zero if d.is_Symbol) and all(d.is_Symbol for d in maybe_zero):
+            return cost
+        nonempty = sympy.Or(*[sympy.And(*[sympy.Gt(sympy.sympify(d), 0) for d in out
+                                          if not (type(d) is int or isinstance(d, UnknownDim))])
+                              for out in outputs])
+        return sympy.Piecewise((cost, nonempty), (0, True))
 
     def finish_op(self, node, opref, spec, shape, cost, metered, static, label: str | None = None) -> Value:
         name = opref.name

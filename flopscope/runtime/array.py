@@ -20,6 +20,7 @@ from typing import Any
 
 import numpy as np
 
+from flopscope.costs import methods as _methods
 from flopscope.runtime import dispatch
 from flopscope.runtime.errors import UnsupportedOperationError
 
@@ -34,20 +35,14 @@ UFUNCS: dict = {}
 FUNCTIONS: dict = {}
 FREE_FUNCTIONS: set = set()
 
-# ndarray methods, classified. Metered methods are defined on the class below.
-# Every public ndarray method is in exactly one list (a test checks it). Metered methods
-# are charged as the fnp function of the same name (sort and partition work in place and
-# return None, as NumPy's do; fill is charged as copyto, numel of what it writes).
-METERED_METHODS = (
-    "all any argmax argmin argpartition argsort choose clip compress conj conjugate cumprod cumsum diagonal "
-    "dot fill max mean min nonzero partition prod put repeat round searchsorted sort std sum take trace var"
-).split()
-FREE_METHODS = (
-    "T mT astype base byteswap copy ctypes data device dtype flags flat flatten getfield imag item "
-    "itemsize nbytes ndim ravel real reshape resize setfield setflags shape size squeeze strides swapaxes "
-    "to_device tobytes tolist transpose view"
-).split()
-UNSUPPORTED_METHODS = "dump dumps tofile".split()
+# ndarray methods, classified in the cost table (flopscope/costs/methods.py), which the
+# analyzer reads too. "op" methods are charged as the fnp function they name; "in_place"
+# ones (sort, partition, fill) are charged as numpy.sort / numpy.partition / numpy.copyto
+# and return None, as NumPy's do; "refused" ones raise. Views, queries and conversions
+# are ndarray's own (free).
+METERED_METHODS = _methods.of_kind(_methods.OP, _methods.IN_PLACE)
+FREE_METHODS = _methods.of_kind(_methods.VIEW, _methods.QUERY, _methods.CONVERSION)
+UNSUPPORTED_METHODS = _methods.of_kind(_methods.REFUSED)
 _IN_PLACE_CACHES: dict = {}
 
 
@@ -67,10 +62,10 @@ def _in_place(op: str, a: Any, args: tuple, kwargs: dict) -> None:
 
 
 def _unsupported_method(name: str):
+    reason = _methods.ARRAY_METHODS[name].note
+
     def method(self, *args: Any, **kwargs: Any) -> Any:
-        raise UnsupportedOperationError(
-            f"FlopscopeArray.{name}() is not metered by flopscope, so it is refused rather than run for free"
-        )
+        raise UnsupportedOperationError(f"FlopscopeArray.{name}() is refused: {reason}")
 
     method.__name__ = name
     return method
@@ -202,11 +197,6 @@ class FlopscopeArray(np.ndarray):
         # Pickle as a plain ndarray restored into a metered one.
         return (_restore, (_view(self, _nd).copy(),))
 
-    all = _method("all")
-    any = _method("any")
-    argmax = _method("argmax")
-    argmin = _method("argmin")
-    clip = _method("clip")
     def conj(self):
         # ndarray.conj() of a real array is the array itself: nothing is computed.
         if self.dtype.kind != "c":
@@ -214,32 +204,10 @@ class FlopscopeArray(np.ndarray):
         return FUNCTIONS_BY_NAME["conjugate"](self)
 
     conjugate = conj
-    cumprod = _method("cumprod")
-    cumsum = _method("cumsum")
-    dot = _method("dot")
-    max = _method("max")
-    mean = _method("mean")
-    min = _method("min")
-    prod = _method("prod")
-    round = _method("round")
-    std = _method("std")
-    sum = _method("sum")
-    trace = _method("trace")
-    var = _method("var")
-    choose = _method("choose")
-    diagonal = _method("diagonal")
-    put = _method("put")
-    repeat = _method("repeat")
-    take = _method("take")
 
     def compress(self, condition: Any, axis: Any = None, out: Any = None) -> Any:
         # ndarray.compress(condition, ...) is numpy.compress(condition, self, ...)
         return FUNCTIONS_BY_NAME["compress"](condition, self, axis, out)
-
-    argsort = _method("argsort")
-    argpartition = _method("argpartition")
-    nonzero = _method("nonzero")
-    searchsorted = _method("searchsorted")
 
     def sort(self, axis: Any = -1, kind: Any = None, order: Any = None, *, stable: Any = None) -> None:
         _in_place("sort", self, (axis, kind, order), {"stable": stable})
@@ -250,9 +218,13 @@ class FlopscopeArray(np.ndarray):
     def fill(self, value: Any) -> None:
         FUNCTIONS_BY_NAME["copyto"](self, value, casting="unsafe")
 
-    for _name in UNSUPPORTED_METHODS:
-        locals()[_name] = _unsupported_method(_name)
-    del _name
+    # The table's other "op" methods: A.sum(...) is fnp.sum(A, ...), and so on.
+    for _spec in _methods.ARRAY_METHODS.values():
+        if _spec.kind == _methods.OP and _spec.name not in ("conj", "conjugate", "compress"):
+            locals()[_spec.name] = _method(_spec.name, _spec.op)
+        elif _spec.kind == _methods.REFUSED:
+            locals()[_spec.name] = _unsupported_method(_spec.name)
+    del _spec
 
 
 # Python operators that map to a ufunc. They are installed as plain methods
