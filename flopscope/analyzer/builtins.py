@@ -149,16 +149,16 @@ class BuiltinsMixin:
                       "(the truth value of an array is ambiguous)")
             return Unknown("min/max of arrays", reported=True)
         op = "less" if fn is sympy.Min else "greater"
-        seen_array = isinstance(items[0], Array)
-        for item in items[1:]:
-            if isinstance(item, Array):
-                self.call_op(node, OpRef(op, "flopscope" if item.metered else "numpy"), [item, Array((), True)], {})
-                seen_array = True
-            elif seen_array:
-                # the running extreme may be an array (data decides): an upper bound
+        for k, item in enumerate(items[1:], 1):
+            # item k is compared with the running extreme: one of items[:k] (items[0] for k = 1)
+            before = [isinstance(x, Array) for x in items[:k]]
+            if isinstance(item, Array) or all(before):
+                self.call_op(node, OpRef(op, "flopscope"), [Array((), True), Array((), True)], {})
+            elif any(before):
+                # the running extreme is an array or a Python number, as the data decides
                 self.label_stack.append(BOUND)
                 try:
-                    self.call_op(node, OpRef(op, "flopscope"), [item, Array((), True)], {})
+                    self.call_op(node, OpRef(op, "flopscope"), [Array((), True), Array((), True)], {})
                 finally:
                     self.label_stack.pop()
         return Array((), any(isinstance(a, Array) and a.metered for a in items))
