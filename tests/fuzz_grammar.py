@@ -2059,8 +2059,22 @@ class Builder:
             ctx.vals[zname] = Val(zname, src.shape, "f")
         if differ is not None:
             zname, rank, (s_then, s_else) = differ
-            shape = tuple(a if ctx.equal(a, b) else Dim("cond", args=(f"{text}?{a.key}:{b.key}", pred, a, b))
-                          for a, b in zip(s_then, s_else))
+
+            def visible(d: Dim) -> bool:
+                # a size read off an array set in one branch only (A7.shape[0]) cannot be
+                # printed after the if: the other branch may have run
+                code = d.code() or ""
+                return all(name in ctx.vals for name in _SHAPE_READ.findall(code) + _LEN_READ.findall(code))
+
+            def merge(a: Dim, b: Dim) -> Dim:
+                if ctx.equal(a, b):
+                    if visible(a):
+                        return a
+                    if visible(b):
+                        return b
+                return Dim("cond", args=(f"{text}?{a.key}:{b.key}", pred, a, b))
+
+            shape = tuple(merge(a, b) for a, b in zip(s_then, s_else))
             ctx.vals[zname] = Val(zname, shape, "f")
             self.note("if with shapes that differ")
         self.note("if")

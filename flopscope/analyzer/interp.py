@@ -937,17 +937,18 @@ class Analyzer(ExprMixin, OpsMixin, BuiltinsMixin, RandomMixin):
                 # 0-d metered array in the first iteration and stays one. The first iteration
                 # costs the same either way (checked), so the loop is summed with the array
                 # from the start; after the loop it is the array if the loop surely ran.
-                runs = trips.is_number and int(trips) >= 1 or L.provably_positive(trips, self.loop_bounds) or (
-                    self.numeric(trips) is not None and self.numeric(trips) >= 1 and not self.loop_bounds)
+                runs = self.loop_runs(node, trips)
                 before = {key: _get_slot(*key) for key in promoted}
                 for (container, slot), value in promoted.items():
                     self.write(container, slot, value)
                 status, varying = self.symbolic_loop_pass(*args, carried=None, item_of=item_of)
                 if status == "ok":
                     self.finish_loop(node, nonneg, trips)
-                    if not runs:
+                    if runs is not True:
+                        # the loop did not run (the numbers stay Python numbers), or may not
                         for (container, slot), old in before.items():
-                            self.write(container, slot, self.merge_values(old, _get_slot(container, slot), None))
+                            after = _get_slot(container, slot)
+                            self.write(container, slot, old if runs is False else self.merge_values(old, after, None))
                     return
         if status == "changed":
             # The body changes state from one iteration to the next: try induction.
@@ -1059,6 +1060,25 @@ class Analyzer(ExprMixin, OpsMixin, BuiltinsMixin, RandomMixin):
         self.assign(target, Scalar(last, "int") if item_of is None else item_of(last), scope, node)
         self._pending_mark = mark
         return ("ok", None)
+
+    def loop_runs(self, node, trips) -> bool | None:
+        """Whether a loop of ``trips`` iterations runs at least once: True or False when the
+        sizes settle it (a diagnostic says when only the given values do), else None (an
+        enclosing loop whose index decides it is then followed iteration by iteration)."""
+        if L.provably_positive(trips, self.loop_bounds):
+            return True
+        loop_vars = {b.var for b in self.loop_bounds}
+        free = sympy.sympify(trips).free_symbols
+        if free & loop_vars:
+            if self.index_points() is not None and not any(self.values.get(str(x)) is None for x in free - loop_vars):
+                self.mark_trouble(free & loop_vars)
+            return None
+        n = self.numeric(trips)
+        if n is None:
+            return None
+        self.diag(node, "FS116", "info", "whether this loop runs at all decides whether a number it accumulates "
+                  "stays a Python number: that was decided at the given sizes, where the formula holds")
+        return bool(n >= 1)
 
     def promotions(self, varying: dict, node, target, a, run_body, scope, item_of) -> dict:
         """Loop-carried Python numbers that the body turns into 0-d metered arrays, as
