@@ -1,8 +1,9 @@
 """``flopscope analyze``: predict a solver's FLOPs as SymPy formulas before it runs.
 
 ``analyze(path, ...)`` parses the file with libcst, runs the abstract
-interpreter (:mod:`flopscope.analyzer.interp`) from the module's top level or
-from ``--entry``, and summarises the cost events into an :class:`Analysis`:
+interpreter (:class:`flopscope.analyzer.statements.Analyzer`, the top of the
+layers described in docs/architecture.md) from the module's top level or from
+``--entry``, and summarises the cost events into an :class:`Analysis`:
 per call site, per function, per namespace, per budget, and in total, each as a
 formula, a value at the given sizes, and a label (exact / upper bound /
 unknown). SymPy and libcst are imported here, never by ``import flopscope``.

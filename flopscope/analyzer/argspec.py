@@ -9,7 +9,6 @@ import re
 import sympy
 
 from flopscope.analyzer.values import Array, List, NoneValue, ObjectValue, Scalar, Str, Tuple, Value
-from flopscope.costs.symbolic import size_symbol
 
 
 class UsageError(Exception):

@@ -1,4 +1,11 @@
-"""Python builtins, ``math``, list and dict methods, and flopscope's own API."""
+"""Python's builtins, ``math``, ``os.path``, list and dict methods, and flopscope's own API.
+
+Python arithmetic on Python numbers is free; builtins that run array operators
+(``abs``, ``sum``, ``min``/``max`` of 0-d metered results, ``round(x, k)``) are
+charged as those operators. ``flops.BudgetContext``, ``@flops.budget``,
+``flops.namespace`` and ``flops.current_budget()`` become the values the
+statements use to label events and check budgets.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +13,7 @@ import itertools
 
 import sympy
 
+from flopscope.analyzer.evaluation import Evaluator
 from flopscope.analyzer.model import BudgetInfo
 from flopscope.analyzer.values import (
     Array,
@@ -17,15 +25,22 @@ from flopscope.analyzer.values import (
     ListMethod,
     NamespaceValue,
     NoneValue,
+    NpzValue,
     Opaque,
     OpRef,
     Range,
     Scalar,
     Str,
+    SuperValue,
     Tuple,
     Unknown,
     Value,
+    holds_metered,
+    key_value,
+    py_key,
+    subs_value,
 )
+
 
 BUILTIN_NAMES = {
     "range", "len", "min", "max", "abs", "int", "float", "round", "bool", "sum", "enumerate", "zip", "list", "tuple",
@@ -34,15 +49,18 @@ BUILTIN_NAMES = {
     "setattr", "callable", "id", "hash", "format", "open", "object", "eval", "exec", "compile", "globals", "locals",
     "vars", "__import__", "input", "complex", "frozenset", "issubclass", "slice", "NotImplemented",
 }
+
 DYNAMIC = {"eval", "exec", "compile", "globals", "locals", "vars", "__import__"}
+
 EXCEPTIONS = {"Exception", "ValueError", "TypeError", "RuntimeError", "KeyError", "IndexError", "ZeroDivisionError",
               "ArithmeticError", "AssertionError", "NotImplementedError", "StopIteration", "AttributeError",
               "FloatingPointError", "OverflowError", "LookupError", "BaseException", "KeyboardInterrupt"}
 
 _budget_ids = itertools.count(1)
 
+class Builtins(Evaluator):
+    """Python's builtins and flopscope's API, on abstract values."""
 
-class BuiltinsMixin:
     def builtin_value(self, name: str) -> Value | None:
         if name in BUILTIN_NAMES:
             return Builtin(name)
@@ -53,8 +71,6 @@ class BuiltinsMixin:
         if name == "__file__":
             return Str(self.path)
         return None
-
-    # ------------------------------------------------------------------ builtins
 
     def call_builtin(self, node, name: str, args: list, kwargs: dict, scope) -> Value:
         if name.startswith("math."):
@@ -295,7 +311,7 @@ class BuiltinsMixin:
         trips = L.trip_count(a, b, c)
         if trips.is_Integer:
             return List([Scalar(a + c * k, "int") for k in range(max(int(trips), 0))])
-        var = self.fresh_index(_NameLike("k"))
+        var = self.fresh_index("k")
         return List([], [(trips, Scalar(var, "int"), var, a, c)])
 
     def as_sequence(self, value: Value):
@@ -309,9 +325,8 @@ class BuiltinsMixin:
         if isinstance(value, Str):
             return [Str(c) for c in value.value], []
         if isinstance(value, Dict) and value.complete:
-            from flopscope.analyzer.interp import _key_value
 
-            return [_key_value(k) for k in value.items], []
+            return [key_value(k) for k in value.items], []
         if isinstance(value, Array) and value.shape:
             first = sympy.sympify(value.shape[0])
             row = self.index_array(value, (Scalar(sympy.Integer(0)),), None)
@@ -332,10 +347,8 @@ class BuiltinsMixin:
         offset = s0 + len(items)
         for run in runs:
             count, item, var = run[0], run[1], run[2]
-            k = self.fresh_index(_NameLike("k"))
-            from flopscope.analyzer.interp import _subs_value
-
-            elem = item if var is None else _subs_value(item, var, run[3] + run[4] * k)
+            k = self.fresh_index("k")
+            elem = item if var is None else subs_value(item, var, run[3] + run[4] * k)
             new_runs.append((count, Tuple((Scalar(offset + k, "int"), elem)), k, 0, 1))
             offset = offset + count
         return List(out, new_runs)
@@ -350,13 +363,11 @@ class BuiltinsMixin:
         if all(not items and len(runs) == 1 for items, runs in seqs):
             counts = [runs[0][0] for _, runs in seqs]
             if all(sympy.expand(c - counts[0]) == 0 for c in counts):
-                from flopscope.analyzer.interp import _subs_value
-
-                k = self.fresh_index(_NameLike("k"))
+                k = self.fresh_index("k")
                 elems = []
                 for _, runs in seqs:
-                    count, item, var = runs[0][0], runs[0][1], runs[0][2]
-                    elems.append(item if var is None else _subs_value(item, var, runs[0][3] + runs[0][4] * k))
+                    item, var = runs[0][1], runs[0][2]
+                    elems.append(item if var is None else subs_value(item, var, runs[0][3] + runs[0][4] * k))
                 return List([], [(counts[0], Tuple(tuple(elems)), k, 0, 1)])
         return Unknown("zip of sequences of different symbolic lengths")
 
@@ -411,9 +422,6 @@ class BuiltinsMixin:
     def builtin_str(self, node, args, kwargs, scope) -> Value:
         return Str("")
 
-    builtin_repr = builtin_str
-    builtin_format = builtin_str
-
     def builtin_dict(self, node, args, kwargs, scope) -> Value:
         if not args:
             return Dict(dict(kwargs))
@@ -446,10 +454,6 @@ class BuiltinsMixin:
     def builtin_any(self, node, args, kwargs, scope) -> Value:
         return Scalar(None, "bool")
 
-    builtin_all = builtin_any
-
-    # ------------------------------------------------------------------ os.path
-
     def call_os_path(self, node, name: str, args: list) -> Value:
         """os.path on known strings, evaluated for real (asset paths: join(dirname(__file__), ...))."""
         import os.path
@@ -462,8 +466,6 @@ class BuiltinsMixin:
         if isinstance(result, tuple):
             return Tuple(tuple(Str(x) for x in result))
         return Str(result)
-
-    # ------------------------------------------------------------------ math
 
     def call_math(self, node, name: str, args: list) -> Value:
         vals = self._scalar_args(args)
@@ -493,11 +495,8 @@ class BuiltinsMixin:
         except TypeError:
             return Scalar(None, kind)
 
-    # ------------------------------------------------------------------ lists and dicts
-
     def call_list_method(self, node, m: ListMethod, args: list, kwargs: dict) -> Value:
         target, name = m.target, m.name
-        from flopscope.analyzer.values import NpzValue
 
         if isinstance(target, NpzValue):
             if name in ("keys",):
@@ -541,18 +540,16 @@ class BuiltinsMixin:
                 return NoneValue()
             return Unknown(f"list.{name}")
         if isinstance(target, Dict):
-            from flopscope.analyzer.exprs import _py_key
-            from flopscope.analyzer.interp import _key_value
 
             if name == "get":
-                key = _py_key(args[0]) if args else None
+                key = py_key(args[0]) if args else None
                 if key is not None and key in target.items:
                     return target.items[key]
                 return args[1] if len(args) > 1 else NoneValue() if target.complete else Unknown("dict.get")
             if name == "items" and target.complete:
-                return List([Tuple((_key_value(k), v)) for k, v in target.items.items()])
+                return List([Tuple((key_value(k), v)) for k, v in target.items.items()])
             if name == "keys" and target.complete:
-                return List([_key_value(k) for k in target.items])
+                return List([key_value(k) for k in target.items])
             if name == "values" and target.complete:
                 return List(list(target.items.values()))
             if name in ("update", "setdefault", "pop", "clear"):
@@ -560,7 +557,7 @@ class BuiltinsMixin:
                     for k, v in args[0].items.items():
                         self.write(target, k, v)
                 elif name == "setdefault" and args:
-                    key = _py_key(args[0])
+                    key = py_key(args[0])
                     if key is not None:
                         if key not in target.items:
                             self.write(target, key, args[1] if len(args) > 1 else NoneValue())
@@ -568,8 +565,6 @@ class BuiltinsMixin:
                 return Unknown(f"dict.{name}")
             return Unknown(f"dict.{name}")
         return Unknown(name)
-
-    # ------------------------------------------------------------------ flopscope's API
 
     def call_flopscope(self, node, name: str, args: list, kwargs: dict) -> Value:
         if name in ("BudgetContext", "budget"):
@@ -645,36 +640,6 @@ class BuiltinsMixin:
                 total += ev.total
         return sympy.expand(total)
 
-    def as_symmetric(self, node, args: list, kwargs: dict) -> Value:
-        """``flops.as_symmetric(x, symmetry=(0, 1))``: free; a new metered array value
-        (a new identity) carrying its symmetry groups, checked as the runtime checks them."""
-        from flopscope.analyzer.ops import _NotStatic
-        from flopscope.costs import symmetry as sym
-        from flopscope.costs.dims import UndecidableDimension
-
-        if not args or len(args) > 2 or set(kwargs) - {"symmetry"} or (len(args) == 2 and "symmetry" in kwargs):
-            self.diag(node, "FS108", "error", "this call raises at runtime: as_symmetric(x, symmetry=(0, 1)) takes an array and its symmetry")
-            return Unknown("flops.as_symmetric()")
-        x = args[0]
-        shape = self.shape_of(x, node)
-        if shape is None:
-            return self.charge_unknown(node, "as_symmetric", f"as_symmetric of {x.describe()}: the analyzer cannot follow it", "FS101")
-        shape = tuple(int(d) if getattr(sympy.sympify(d), "is_Integer", False) else sympy.sympify(d) for d in shape)
-        spec_v = args[1] if len(args) == 2 else kwargs.get("symmetry")
-        try:
-            symmetry = (0, 1) if spec_v is None else self.static_value(spec_v)
-            groups = sym.normalize_groups(symmetry, shape)
-        except _NotStatic:
-            return self.charge_unknown(node, "as_symmetric", "as_symmetric with a symmetry the analyzer cannot read", "FS101")
-        except sym.SymmetrySpecError as err:
-            self.diag(node, "FS108", "error", f"this call raises SymmetryError at runtime: {err}")
-            return Unknown(str(err))
-        except UndecidableDimension as err:
-            return self.charge_unknown(node, "as_symmetric", f"as_symmetric: {err}", "FS106")
-        return Array(shape, True, x.dtype if isinstance(x, Array) else "float", symmetry=groups)
-
-    # ------------------------------------------------------------------ opaque objects
-
     def call_opaque(self, node, func: Opaque, args: list, kwargs: dict) -> Value:
         what = func.what
         if what.startswith("numpy-fn:"):
@@ -687,19 +652,7 @@ class BuiltinsMixin:
             return Opaque("exception instance")
         if what.startswith("functools."):
             return Opaque(what)
-        from flopscope.analyzer.exprs import _holds_metered
 
-        if any(_holds_metered(v) for v in list(args) + list(kwargs.values())):
+        if any(holds_metered(v) for v in list(args) + list(kwargs.values())):
             return self.charge_unknown(node, "unknown call", f"a call to {what} receives a metered array: its cost is unknown")
         return Opaque(f"{what}()")
-
-
-
-class SuperValue(Value):
-    def __init__(self, owner, self_value):
-        self.owner, self.self_value = owner, self_value
-
-
-class _NameLike:
-    def __init__(self, value):
-        self.value = value

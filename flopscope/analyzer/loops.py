@@ -16,6 +16,8 @@ from typing import Any
 
 import sympy
 
+from flopscope.costs import dims
+
 
 @dataclass
 class LoopBounds:
@@ -199,3 +201,29 @@ def provably_nonnegative(expr, bounds: list[LoopBounds]) -> bool:
 
 def provably_positive(expr, bounds: list[LoopBounds]) -> bool:
     return provably_nonnegative(sympy.sympify(expr) - 1, bounds)
+
+
+# ---------------------------------------------------------------------- exact numbers from size expressions
+
+
+def exact_modules() -> dict:
+    from fractions import Fraction
+
+    return {"Fraction": Fraction, **_int_fns}
+
+
+def exact_printer():
+    """Python code for a size expression that computes exactly: rationals as Fractions
+    (math.floor and math.ceil take them), so nothing is decided by a rounding."""
+    from sympy.printing.pycode import PythonCodePrinter
+
+    class ExactPrinter(PythonCodePrinter):
+        def _print_Rational(self, expr):
+            return f"Fraction({expr.p}, {expr.q})"
+
+        _print_Half = _print_Rational
+
+    return ExactPrinter({"fully_qualified_modules": False, "inline": True, "allow_unknown_functions": True})
+
+
+_int_fns = {"clog2": dims.clog2, "floor_log2": dims.floor_log2, "popcount": dims.popcount}

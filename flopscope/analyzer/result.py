@@ -15,9 +15,9 @@ import libcst as cst
 import sympy
 
 from flopscope.analyzer.argspec import ArgEvaluator, UsageError, parse_shapes, split_arg
-from flopscope.analyzer.model import BOUND, EXACT, UNKNOWN, BudgetInfo, Diagnostic, Event, worse
-from flopscope.costs import dims
-from flopscope.costs.symbolic import FUNCTIONS, size_symbol
+from flopscope.analyzer.loops import exact_modules, exact_printer
+from flopscope.analyzer.model import BOUND, EXACT, UNKNOWN, Event, worse
+from flopscope.costs.symbolic import size_symbol
 
 
 @dataclass(frozen=True)
@@ -144,27 +144,10 @@ def _numeric_sum(s: sympy.Sum):
     return sympy.Rational(result.numerator, result.denominator)
 
 
-def exact_modules() -> dict:
-    from fractions import Fraction
-
-    return {"Fraction": Fraction, **_int_fns}
 
 
-def exact_printer():
-    """Python code for a size expression that computes exactly: rationals as Fractions
-    (math.floor and math.ceil take them), so nothing is decided by a rounding."""
-    from sympy.printing.pycode import PythonCodePrinter
-
-    class ExactPrinter(PythonCodePrinter):
-        def _print_Rational(self, expr):
-            return f"Fraction({expr.p}, {expr.q})"
-
-        _print_Half = _print_Rational
-
-    return ExactPrinter({"fully_qualified_modules": False, "inline": True, "allow_unknown_functions": True})
 
 
-_int_fns = {"clog2": dims.clog2, "floor_log2": dims.floor_log2, "popcount": dims.popcount}
 
 
 def expand(expr):
@@ -279,7 +262,8 @@ class SourceSyntaxError(UsageError):
 
 def analyze_source(source: str, path: str = "<source>", shapes: list[str] | None = None, entry: str | None = None,
                    args: list[str] | None = None, budget: str | None = None) -> Analysis:
-    from flopscope.analyzer.interp import Analyzer, ReturnSignal
+    from flopscope.analyzer.record import ReturnSignal
+    from flopscope.analyzer.statements import Analyzer
     from flopscope.analyzer.values import Class, Function, Instance, ObjectValue, Scalar
 
     values = parse_shapes(shapes or [])
@@ -351,7 +335,7 @@ def _str(value: str):
 
 
 def _run_entry(analyzer, entry: str, arg_values: dict, symbols, Class, Function, Instance, ObjectValue, Scalar) -> None:
-    from flopscope.analyzer.interp import _all_params
+    from flopscope.analyzer.statements import _all_params
 
     analyzer.events.clear()  # module-level code ran only to define things
     parts = entry.split(".")
@@ -404,7 +388,7 @@ def _bind_params(params, func, arg_values: dict, symbols: dict, Scalar, missing)
 
 
 def _make_instance(analyzer, cls, arg_values, symbols, Instance, ObjectValue, Function, Scalar):
-    from flopscope.analyzer.interp import _all_params
+    from flopscope.analyzer.statements import _all_params
 
     given = arg_values.get("self")
     if isinstance(given, ObjectValue):

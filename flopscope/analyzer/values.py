@@ -299,3 +299,155 @@ def is_array(v: Value) -> bool:
 
 def int_scalar(expr) -> Scalar:
     return Scalar(sympy.sympify(expr), "int")
+
+
+class SliceValue(Value):
+    def __init__(self, lower, upper, step):
+        self.lower, self.upper, self.step = lower, upper, step
+
+
+class ArrayMethodValue(Value):
+    def __init__(self, array: Array, name: str):
+        self.array, self.name = array, name
+
+    def describe(self) -> str:
+        return f"array method .{self.name}"
+
+
+class SuperValue(Value):
+    def __init__(self, owner, self_value):
+        self.owner, self.self_value = owner, self_value
+
+
+@dataclass(eq=False)
+class GeneratorValue(Value):
+    """A random generator: ``kind`` is "Generator" or "RandomState"; ``metered`` if flopscope's."""
+
+    kind: str = "Generator"
+    metered: bool = True
+
+    def describe(self) -> str:
+        return f"{'metered ' if self.metered else ''}numpy.random.{self.kind}"
+
+
+@dataclass(eq=False)
+class GeneratorMethod(Value):
+    generator: GeneratorValue
+    name: str
+
+
+# ---------------------------------------------------------------------- pure functions of values
+
+
+def py_key(value: Value):
+    if isinstance(value, Str):
+        return value.value
+    if isinstance(value, Scalar) and value.known and sympy.sympify(value.expr).is_Integer:
+        return int(value.expr)
+    if isinstance(value, Tuple):
+        parts = tuple(py_key(v) for v in value.items)
+        return None if any(p is None for p in parts) else parts
+    return None
+
+
+def holds_metered(value: Value) -> bool:
+    if isinstance(value, Array):
+        return value.metered
+    if isinstance(value, (Tuple,)):
+        return any(holds_metered(v) for v in value.items)
+    if isinstance(value, List):
+        return any(holds_metered(v) for v in value.items) or any(holds_metered(r[1]) for r in value.runs)
+    if isinstance(value, (Instance, ObjectValue)):
+        return any(holds_metered(v) for v in value.attrs.values())
+    if isinstance(value, Dict):
+        return any(holds_metered(v) for v in value.items.values())
+    return False
+
+
+def same_shape(a: Value, b: Value) -> bool:
+    if isinstance(a, Array) and isinstance(b, Array):
+        return len(a.shape) == len(b.shape) and all(sympy.sympify(x) == sympy.sympify(y) for x, y in zip(a.shape, b.shape))
+    if isinstance(a, Scalar) and isinstance(b, Scalar):
+        return a.kind == b.kind
+    return False
+
+
+def run_item(run, k):
+    item, var = run[1], run[2]
+    if var is None:
+        return item
+
+    start, step = run[3], run[4]
+    return subs_value(item, var, start + step * k)
+
+
+def any_run_item(seq: List) -> Value:
+    run = seq.runs[0]
+    if run[2] is None and len(seq.runs) == 1:
+        return run[1]
+    return Unknown("an element of a list of symbolic length")
+
+
+def same_value(a, b) -> bool:
+    if a is b:
+        return True
+    if isinstance(a, Scalar) and isinstance(b, Scalar):
+        if a.known and b.known:
+            return sympy.expand(sympy.sympify(a.expr) - sympy.sympify(b.expr)) == 0
+        return not a.known and not b.known
+    if isinstance(a, Array) and isinstance(b, Array):
+        return (
+            len(a.shape) == len(b.shape)
+            and all(sympy.expand(sympy.sympify(x) - sympy.sympify(y)) == 0 for x, y in zip(a.shape, b.shape))
+            and a.metered == b.metered
+            and a.symmetry == b.symmetry
+        )
+    if isinstance(a, Tuple) and isinstance(b, Tuple):
+        return len(a.items) == len(b.items) and all(same_value(x, y) for x, y in zip(a.items, b.items))
+    if isinstance(a, (NoneValue,)) and isinstance(b, NoneValue):
+        return True
+    if isinstance(a, Str) and isinstance(b, Str):
+        return a.value == b.value
+    if isinstance(a, Unknown) and isinstance(b, Unknown):
+        return True
+    return False
+
+
+def mentions(value: Value, var) -> bool:
+    if isinstance(value, Array):
+        return any(var in sympy.sympify(d).free_symbols for d in value.shape)
+    if isinstance(value, Scalar) and value.known:
+        return var in sympy.sympify(value.expr).free_symbols
+    if isinstance(value, Tuple):
+        return any(mentions(v, var) for v in value.items)
+    return False
+
+
+def subs_value(value: Value, var, replacement) -> Value:
+    if isinstance(value, Array):
+        return Array(tuple(plain_dim(sympy.sympify(d).subs(var, replacement)) for d in value.shape), value.metered, value.dtype, symmetry=value.symmetry)
+    if isinstance(value, Scalar) and value.known:
+        return Scalar(sympy.sympify(value.expr).subs(var, replacement), value.kind)
+    if isinstance(value, Tuple):
+        return Tuple(tuple(subs_value(v, var, replacement) for v in value.items))
+    return value
+
+
+def forget(value: Value) -> Value:
+    if isinstance(value, Scalar):
+        return Scalar(None, value.kind)
+    if isinstance(value, Array):
+        return Unknown("an array whose shape changes in a loop the analyzer cannot follow")
+    return value if isinstance(value, (Function, Class, Module)) else Unknown("changed in a loop the analyzer cannot follow")
+
+
+def key_value(key):
+    if isinstance(key, str):
+        return Str(key)
+    if isinstance(key, int):
+        return Scalar(sympy.Integer(key), "int")
+    return Unknown("a dict key")
+
+
+def plain_dim(expr):
+    return int(expr) if getattr(expr, "is_Integer", False) else expr

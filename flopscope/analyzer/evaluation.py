@@ -1,15 +1,28 @@
-"""Expression evaluation for the abstract interpreter."""
+"""Expressions: names, literals, attributes, calls, operators, comparisons, subscripts.
+
+:class:`Evaluator` turns an expression node into an abstract value, charging the
+counted calls and operators it meets (through :class:`~flopscope.analyzer.pricing.Pricer`).
+It resolves module attributes (``fnp.einsum``, ``flops.stats.norm``, ``math.sqrt``).
+
+What an expression needs from the layers above is declared at the end of the
+class as hooks: calling a user function or building an instance runs
+statements, a comprehension runs a loop, a conditional expression branches, and
+Python's builtins and flopscope's own API are evaluated by
+:mod:`flopscope.analyzer.builtins`.
+"""
 
 from __future__ import annotations
 
-from typing import Any
 
 import libcst as cst
 import sympy
 
-from flopscope.analyzer import loops as L
+from flopscope.analyzer.model import BOUND, worse
+from flopscope.analyzer.pricing import Pricer
+from flopscope.analyzer.record import Scope
 from flopscope.analyzer.values import (
     Array,
+    ArrayMethodValue,
     BoundMethod,
     BoundOp,
     BudgetValue,
@@ -18,27 +31,38 @@ from flopscope.analyzer.values import (
     Class,
     Dict,
     DistValue,
-    IndexExpr,
-    NpzValue,
     FlopscopeApi,
     Function,
+    GeneratorMethod,
+    GeneratorValue,
+    IndexExpr,
     Instance,
     List,
     ListMethod,
     Module,
-    NamespaceValue,
     NoneValue,
+    NpzValue,
     ObjectValue,
     Opaque,
     OpRef,
-    Range,
     Scalar,
+    SliceValue,
     Str,
+    SuperValue,
     Tuple,
     UfuncMethod,
     Unknown,
     Value,
+    any_run_item,
+    holds_metered,
+    py_key,
+    run_item,
+    same_shape,
 )
+from flopscope.costs import OPS
+from flopscope.costs.table_io import INDEX_EXPRESSIONS
+from flopscope.costs.table_stats import DISTRIBUTIONS
+
 
 BINARY_OPS = {
     cst.Add: "add", cst.Subtract: "subtract", cst.Multiply: "multiply", cst.Divide: "divide",
@@ -46,15 +70,45 @@ BINARY_OPS = {
     cst.BitAnd: "bitwise_and", cst.BitOr: "bitwise_or", cst.BitXor: "bitwise_xor",
     cst.LeftShift: "left_shift", cst.RightShift: "right_shift",
 }
+
 COMPARE_OPS = {
     cst.LessThan: "less", cst.LessThanEqual: "less_equal", cst.GreaterThan: "greater",
     cst.GreaterThanEqual: "greater_equal", cst.Equal: "equal", cst.NotEqual: "not_equal",
 }
+
 UNARY_OPS = {cst.Minus: "negative", cst.Plus: "positive", cst.BitInvert: "invert"}
+
+FLOPSCOPE_API = {"BudgetContext", "budget", "namespace", "cost", "einsum_cost", "pointwise_cost", "reduction_cost",
+                 "budget_summary", "budget_summary_dict", "reset_session", "metered", "current_namespace",
+                 "as_symmetric", "current_budget"}
+
+FLOPSCOPE_TYPES = {"FlopscopeError", "BudgetExhaustedError", "TimeExhaustedError", "BudgetContextError",
+                   "UnsupportedOperationError", "SymmetryError", "FlopscopeArray", "OpRecord", "SymmetricTensor",
+                   "BudgetView"}
+
+CONSTANTS = {"pi": (sympy.pi, "float"), "e": (sympy.E, "float"), "inf": (sympy.oo, "float"),
+             "euler_gamma": (sympy.EulerGamma, "float")}
+
+SUBMODULES = ("linalg", "fft", "random")
+
+# os.path functions the analyzer evaluates on known strings (asset paths beside the solver).
+OS_PATH_FUNCTIONS = {"join", "dirname", "basename", "abspath", "realpath", "normpath", "expanduser", "exists",
+                     "isfile", "isdir", "splitext", "split"}
+
+def as_number(x):
+    """A truth value in arithmetic is the int Python makes of it (True + 1 == 2); a
+    condition on sizes becomes 1 where it holds and 0 elsewhere."""
+    if x is sympy.true or x is sympy.false:
+        return sympy.Integer(1 if x is sympy.true else 0)
+    if isinstance(x, (sympy.logic.boolalg.BooleanFunction, sympy.core.relational.Relational)):
+        return sympy.Piecewise((1, x), (0, True))
+    return x
 
 
 def scalar_arith(op: str, a, b):
     """Python arithmetic on SymPy expressions (sizes and constants)."""
+    if op not in ("equal", "not_equal"):
+        a, b = as_number(a), as_number(b)
     if op == "add":
         return a + b
     if op == "subtract":
@@ -87,7 +141,6 @@ def scalar_arith(op: str, a, b):
                               "left_shift": x << y, "right_shift": x >> y}[op])
     return None
 
-
 def _kind(a: Scalar, b: Scalar, op: str) -> str:
     if op in ("less", "less_equal", "greater", "greater_equal", "equal", "not_equal"):
         return "bool"
@@ -97,8 +150,9 @@ def _kind(a: Scalar, b: Scalar, op: str) -> str:
         return "float"
     return "int"
 
+class Evaluator(Pricer):
+    """Expressions to abstract values, charging what they compute."""
 
-class ExprMixin:
     def eval(self, node: cst.CSTNode, scope) -> Value:
         handler = getattr(self, f"expr_{type(node).__name__}", None)
         if handler is None:
@@ -106,8 +160,6 @@ class ExprMixin:
             self.opaque_region(node)
             return Unknown(f"a {type(node).__name__} expression")
         return handler(node, scope)
-
-    # ------------------------------------------------------------------ atoms
 
     def expr_Name(self, node: cst.Name, scope) -> Value:
         name = node.value
@@ -184,7 +236,7 @@ class ExprMixin:
             if isinstance(el, cst.DictElement):
                 key = self.eval(el.key, scope)
                 value = self.eval(el.value, scope)
-                py = _py_key(key)
+                py = py_key(key)
                 if py is None:
                     complete = False
                 else:
@@ -231,8 +283,6 @@ class ExprMixin:
         # The synthetic Return wraps the lambda's own body node, so positions still resolve.
         defaults = {p.name.value: self.eval(p.default, scope) for p in node.params.params if p.default is not None}
         return Function(func_node, "<lambda>", "<lambda>", scope, defaults)
-
-    # ------------------------------------------------------------------ attributes
 
     def expr_Attribute(self, node: cst.Attribute, scope) -> Value:
         obj = self.eval(node.value, scope)
@@ -296,13 +346,11 @@ class ExprMixin:
             if name in ("item", "tolist"):
                 return Builtin(f"scalar.{name}:{id(obj)}")
             return Opaque(f"scalar.{name}")
-        from flopscope.analyzer.random_values import GeneratorValue
 
         if isinstance(obj, GeneratorValue):
             return self.generator_attr(obj, name, node)
         if isinstance(obj, BudgetValue):
             return Opaque(f"budget.{name}")
-        from flopscope.analyzer.builtins import SuperValue
 
         if isinstance(obj, SuperValue):
             for base in obj.owner.bases:
@@ -325,7 +373,79 @@ class ExprMixin:
             return obj.items[obj.fields.index(name)]
         return Unknown(f"attribute {name!r} of {obj.describe()}")
 
-    # ------------------------------------------------------------------ calls
+    def module_attr(self, module: Module, name: str, node) -> Value:
+        full = f"{module.name}.{name}"
+        if module.name == "flopscope":
+            if name == "numpy":
+                return Module("flopscope.numpy")
+            if name in FLOPSCOPE_API:
+                return FlopscopeApi(name)
+            if name in FLOPSCOPE_TYPES:
+                return Opaque(f"flopscope.{name}")
+            if name == "COST_MODEL_VERSION":
+                from flopscope.costs import COST_MODEL_VERSION
+
+                return Str(COST_MODEL_VERSION)
+            if name in ("stats", "errors"):
+                return Module(f"flopscope.{name}")
+            if name.startswith("_") or name in ("runtime", "costs", "analyzer"):
+                self.diag(node, "FS112", "warning", f"flopscope.{name} is flopscope's internals, not its API")
+            return Unknown(f"flopscope.{name}")
+        if module.name == "flopscope.stats":
+            if name in DISTRIBUTIONS:
+                return DistValue(name)
+            self.diag(node, "FS119", "error", f"module 'flopscope.stats' has no attribute '{name}' "
+                      f"(its distributions: {', '.join(DISTRIBUTIONS)})")
+            return Unknown(f"flopscope.stats.{name}", reported=True)
+        if module.name == "flopscope.errors":
+            return Opaque(f"flopscope.{name}")
+        if module.name in ("flopscope.numpy", "numpy") or module.name.startswith(("flopscope.numpy.", "numpy.")):
+            metered = module.name.startswith("flopscope")
+            prefix = module.name.split(".", 2)[2] if metered and module.name.count(".") >= 2 else (
+                module.name.split(".", 1)[1] if not metered and "." in module.name else "")
+            if not prefix and name in SUBMODULES:
+                return Module(f"{module.name}.{name}")
+            op = f"{prefix}.{name}" if prefix else name
+            if not prefix and name in INDEX_EXPRESSIONS:
+                return IndexExpr(name, metered)
+            if prefix == "random" and self.random_module_attr(name, metered) is not None:
+                return self.random_module_attr(name, metered)
+            if op in OPS:
+                return OpRef(op, "flopscope" if metered else "numpy")
+            if not prefix:
+                if name == "namespace" and metered:
+                    return FlopscopeApi("namespace")
+                if name in CONSTANTS:
+                    expr, kind = CONSTANTS[name]
+                    return Scalar(expr, kind)
+                if name == "nan":
+                    return Scalar(None, "float")
+                if name == "newaxis":
+                    return NoneValue()
+            if not metered and prefix == "random":
+                return Builtin(f"numpy.random.{name}")
+            numpy_has = _numpy_has(prefix, name)
+            if name == "ndarray":
+                return Opaque("numpy.ndarray")
+            if name[:1].isupper() or name in _DTYPE_NAMES or name in ("dtype", "finfo", "iinfo", "errstate"):
+                return Opaque(f"{module.name}.{name}")
+            if metered:
+                if numpy_has:
+                    self.diag(node, "FS102", "error", f"flopscope.numpy{'.' + prefix if prefix else ''}.{name} is not supported by flopscope yet: it raises at runtime")
+                else:
+                    self.diag(node, "FS119", "error", f"module '{module.name}' has no attribute '{name}'")
+                return Unknown(f"{module.name}.{name}")
+            return Opaque(f"numpy-fn:{op}")
+        if module.name == "math":
+            return Builtin(f"math.{name}") if name not in ("pi", "e", "inf", "tau") else Scalar(
+                {"pi": sympy.pi, "e": sympy.E, "inf": sympy.oo, "tau": 2 * sympy.pi}[name], "float")
+        if module.name == "os" and name == "path":
+            return Module("os.path")
+        if module.name == "os.path" and name in OS_PATH_FUNCTIONS:
+            return Builtin(f"os.path.{name}")
+        if module.name == "functools" and name in ("cache", "lru_cache", "wraps", "partial", "reduce"):
+            return Opaque(f"functools.{name}")
+        return Opaque(full)
 
     def expr_Call(self, node: cst.Call, scope) -> Value:
         func = self.eval(node.func, scope)
@@ -377,18 +497,15 @@ class ExprMixin:
             return self.call_list_method(node, func, args, kwargs)
         if isinstance(func, Opaque):
             return self.call_opaque(node, func, args, kwargs)
-        from flopscope.analyzer.random_values import GeneratorMethod
 
         if isinstance(func, GeneratorMethod):
             return self.call_generator_method(node, func, args, kwargs)
         if isinstance(func, ArrayMethodValue):
             return self.call_array_method(node, func, args, kwargs)
         # Something the analyzer cannot follow: fail closed if a metered array goes in.
-        if any(_holds_metered(v) for v in list(args) + list(kwargs.values())):
+        if any(holds_metered(v) for v in list(args) + list(kwargs.values())):
             return self.charge_unknown(node, "unknown call", f"a call to {func.describe()} receives a metered array: its cost is unknown")
         return Unknown(f"the result of calling {func.describe()}")
-
-    # ------------------------------------------------------------------ operators
 
     def expr_BinaryOperation(self, node: cst.BinaryOperation, scope) -> Value:
         left = self.eval(node.left, scope)
@@ -538,13 +655,11 @@ class ExprMixin:
     def membership(self, item: Value, container: Value, negate: bool) -> Value:
         if isinstance(container, (Tuple, List, Dict)) and isinstance(item, (Str, Scalar)):
             if isinstance(container, Dict):
-                key = _py_key(item)
+                key = py_key(item)
                 if key is not None and container.complete:
                     truth = (key in container.items) != negate
                     return Scalar(sympy.true if truth else sympy.false, "bool")
         return Scalar(None, "bool")
-
-    # ------------------------------------------------------------------ subscripts
 
     def expr_Subscript(self, node: cst.Subscript, scope) -> Value:
         obj = self.eval(node.value, scope)
@@ -604,21 +719,21 @@ class ExprMixin:
                         return items[k]
                     if k == -1 and not items:
                         run = seq.runs[-1]
-                        return _run_item(run, run[0] - 1)
-                    return _any_run_item(seq)
+                        return run_item(run, run[0] - 1)
+                    return any_run_item(seq)
                 if -len(items) <= k < len(items):
                     return items[k]
                 self.diag(node, "FS108", "error", f"index {k} is out of range for a sequence of length {len(items)}")
                 return Unknown("an index out of range")
             # A symbolic index into a homogeneous list (a loop over range(len(xs))).
             if isinstance(seq, List) and seq.runs and not items and len(seq.runs) == 1:
-                return _run_item(seq.runs[0], expr)
-            if items and all(_same_shape(items[0], x) for x in items[1:]) and not (isinstance(seq, List) and seq.runs):
+                return run_item(seq.runs[0], expr)
+            if items and all(same_shape(items[0], x) for x in items[1:]) and not (isinstance(seq, List) and seq.runs):
                 return items[0]
         return Unknown("an element of a sequence at a data-dependent position")
 
     def dict_get(self, d: Dict, idx: Value) -> Value:
-        key = _py_key(idx)
+        key = py_key(idx)
         if key is not None and key in d.items:
             return d.items[key]
         return Unknown("a dict entry")
@@ -629,7 +744,7 @@ class ExprMixin:
             self.check_setitem(obj, tuple(index), value, target)
             return
         if isinstance(obj, Dict) and len(index) == 1:
-            key = _py_key(index[0])
+            key = py_key(index[0])
             if key is not None:
                 self.write(obj, key, value)
             else:
@@ -640,8 +755,6 @@ class ExprMixin:
             if expr.is_Integer and obj.concrete:
                 k = int(expr) % max(len(obj.items), 1)
                 self.write(obj, k, value)
-
-    # ------------------------------------------------------------------ comprehensions
 
     def expr_ListComp(self, node: cst.ListComp, scope) -> Value:
         return self.comprehension(node, node.elt, node.for_in, scope, "list")
@@ -658,7 +771,6 @@ class ExprMixin:
         return result
 
     def comprehension(self, node, elt, for_in: cst.CompFor, scope, kind: str) -> Value:
-        from flopscope.analyzer.interp import Scope
 
         inner = Scope(scope, "function")
         out = List([])
@@ -695,16 +807,49 @@ class ExprMixin:
             return Dict({}, complete=False)
         return out
 
-    def list_append(self, lst: List, value: Value) -> None:
-        if self.append_logs:
-            self.append_logs[-1].append((lst, len(lst.items)))
-        lst.items.append(value)
+    # ------------------------------------------------------------------ hooks (the layers above)
 
+    def builtin_value(self, name: str) -> Value | None:
+        """A Python builtin's value (flopscope.analyzer.builtins)."""
+        raise NotImplementedError
 
-class SliceValue(Value):
-    def __init__(self, lower, upper, step):
-        self.lower, self.upper, self.step = lower, upper, step
+    def call_builtin(self, node, name: str, args: list, kwargs: dict, scope) -> Value:
+        raise NotImplementedError
 
+    def call_flopscope(self, node, name: str, args: list, kwargs: dict) -> Value:
+        raise NotImplementedError
+
+    def call_list_method(self, node, m: ListMethod, args: list, kwargs: dict) -> Value:
+        raise NotImplementedError
+
+    def call_opaque(self, node, func: Opaque, args: list, kwargs: dict) -> Value:
+        raise NotImplementedError
+
+    def budget_view_attr(self, view: BudgetViewValue, name: str, node) -> Value:
+        raise NotImplementedError
+
+    def call_function(self, node, func: Function, args: list, kwargs: dict, self_value: Value | None = None) -> Value:
+        """Run a user function's body (flopscope.analyzer.statements)."""
+        raise NotImplementedError
+
+    def instantiate(self, node, cls: Class, args: list, kwargs: dict) -> Value:
+        raise NotImplementedError
+
+    def assign(self, target, value: Value, scope, node) -> None:
+        raise NotImplementedError
+
+    def for_loop(self, node, target, iterable: Value, run_body, scope) -> None:
+        """Run a loop (flopscope.analyzer.flow)."""
+        raise NotImplementedError
+
+    def data_branch(self, node, run_then, run_else, scope) -> None:
+        raise NotImplementedError
+
+    def symbolic_branch(self, node, cond, run_then, run_else, scope) -> None:
+        raise NotImplementedError
+
+    def merge_values(self, a: Value, b: Value, cond) -> Value:
+        raise NotImplementedError
 
 class Tuple_node:
     """A (key, value) pair standing in for a dict comprehension's element."""
@@ -712,66 +857,20 @@ class Tuple_node:
     def __init__(self, key, value):
         self.key, self.value = key, value
 
-
-class ArrayMethodValue(Value):
-    def __init__(self, array: Array, name: str):
-        self.array, self.name = array, name
-
-    def describe(self) -> str:
-        return f"array method .{self.name}"
-
-
-def _py_key(value: Value):
-    if isinstance(value, Str):
-        return value.value
-    if isinstance(value, Scalar) and value.known and sympy.sympify(value.expr).is_Integer:
-        return int(value.expr)
-    if isinstance(value, Tuple):
-        parts = tuple(_py_key(v) for v in value.items)
-        return None if any(p is None for p in parts) else parts
-    return None
-
-
-def _holds_metered(value: Value) -> bool:
-    if isinstance(value, Array):
-        return value.metered
-    if isinstance(value, (Tuple,)):
-        return any(_holds_metered(v) for v in value.items)
-    if isinstance(value, List):
-        return any(_holds_metered(v) for v in value.items) or any(_holds_metered(r[1]) for r in value.runs)
-    if isinstance(value, (Instance, ObjectValue)):
-        return any(_holds_metered(v) for v in value.attrs.values())
-    if isinstance(value, Dict):
-        return any(_holds_metered(v) for v in value.items.values())
-    return False
-
-
-def _same_shape(a: Value, b: Value) -> bool:
-    if isinstance(a, Array) and isinstance(b, Array):
-        return len(a.shape) == len(b.shape) and all(sympy.sympify(x) == sympy.sympify(y) for x, y in zip(a.shape, b.shape))
-    if isinstance(a, Scalar) and isinstance(b, Scalar):
-        return a.kind == b.kind
-    return False
-
-
-def _run_item(run, k):
-    count, item, var = run[0], run[1], run[2]
-    if var is None:
-        return item
-    from flopscope.analyzer.interp import _subs_value
-
-    start, step = run[3], run[4]
-    return _subs_value(item, var, start + step * k)
-
-
-def _any_run_item(seq: List) -> Value:
-    run = seq.runs[0]
-    if run[2] is None and len(seq.runs) == 1:
-        return run[1]
-    return Unknown("an element of a list of symbolic length")
-
-
 def _bound(label: str) -> str:
-    from flopscope.analyzer.model import BOUND, worse
 
     return worse(label, BOUND)
+
+
+_DTYPE_NAMES = {
+    "bool_", "bool", "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64", "intp", "uintp",
+    "float16", "float32", "float64", "longdouble", "complex64", "complex128", "clongdouble", "str_", "bytes_",
+    "object_", "generic", "number", "integer", "floating", "complexfloating", "inexact", "signedinteger",
+    "unsignedinteger", "double", "single", "half", "int_", "uint", "float_", "complex_", "cdouble", "csingle",
+}
+
+def _numpy_has(prefix: str, name: str) -> bool:
+    import numpy as np
+
+    owner = getattr(np, prefix, None) if prefix else np
+    return owner is not None and hasattr(owner, name)

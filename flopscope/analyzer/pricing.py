@@ -1,169 +1,72 @@
-"""The analyzer's bridge to the cost table: fnp calls, operators, methods, indexing.
+"""The analyzer's bridge to the cost table: every counted call, priced on symbolic shapes.
 
-Every counted call is bound with ``costs.bind`` (the runtime's binder) and
-priced by the op's own cost and shape rules, called on SymPy dimensions. There
-is no second copy of any formula here.
+Every call is bound with ``costs.bind`` (the runtime's binder) and priced by the
+op's own cost and shape rules, called on SymPy dimensions: there is no second
+copy of any formula here. This layer knows the metered values a call can
+produce (arrays of symbolic shape, 0-d results, generators, archives) and the
+ndarray methods (classified in ``flopscope/costs/methods.py``, which the runtime
+reads too), indexing, declared symmetry, lists of symbolic length, random
+sampling, flopscope.stats, data files and index expressions.
 """
 
 from __future__ import annotations
 
-import itertools
-from typing import Any
 
 import sympy
 
 from flopscope.analyzer import loops as L
-from flopscope.analyzer.exprs import ArrayMethodValue, SliceValue
-from flopscope.analyzer.model import UNKNOWN
+from flopscope.analyzer.facts import UNROLL_LIMIT
+from flopscope.analyzer.model import BOUND, EXACT, UNKNOWN
+from flopscope.analyzer.record import Recorder
 from flopscope.analyzer.values import (
     Array,
+    ArrayMethodValue,
     BoundOp,
-    BudgetValue,
-    Builtin,
     Dict,
     DistValue,
+    GeneratorMethod,
+    GeneratorValue,
     IndexExpr,
-    NpzValue,
-    FlopscopeApi,
     List,
-    Module,
-    NamespaceValue,
     NoneValue,
-    ObjectValue,
+    NpzValue,
     Opaque,
     OpRef,
     Scalar,
+    SliceValue,
     Str,
     Tuple,
     UfuncMethod,
     Unknown,
     Value,
+    subs_value,
 )
 from flopscope.costs import OPS, ShapeError, bind, dims
 from flopscope.costs.dims import UndecidableDimension
+from flopscope.costs.methods import ARRAY_METHODS, CONVERSION, IN_PLACE, OP, QUERY, REFUSED
+from flopscope.costs.registry import STATIC, VARARGS
 from flopscope.costs.rules import UnknownDim
-from flopscope.costs.table_io import INDEX_EXPRESSIONS, NON_ARRAY_FUNCTIONS
-from flopscope.costs.table_stats import DISTRIBUTIONS
-from flopscope.costs.shapes import normalize_axis, slice_length
+from flopscope.costs.shapes import slice_length
+from flopscope.costs.table_io import NON_ARRAY_FUNCTIONS
 
-# ndarray methods that run a table op (method name -> op name).
-METHOD_OPS = {
-    "all": "all", "any": "any", "argmax": "argmax", "argmin": "argmin", "clip": "clip", "conj": "conjugate",
-    "conjugate": "conjugate", "cumprod": "cumprod", "cumsum": "cumsum", "dot": "dot", "max": "max", "mean": "mean",
-    "min": "min", "prod": "prod", "round": "round", "std": "std", "sum": "sum", "trace": "trace", "var": "var",
-}
-FREE_METHODS = {"copy", "astype", "view", "ravel", "flatten", "reshape", "transpose", "swapaxes", "squeeze",
-                "tolist", "item", "tobytes", "setflags", "byteswap", "getfield", "setfield", "resize"}
-UNSUPPORTED_METHODS = {"argpartition", "argsort", "choose", "compress", "diagonal", "dump", "dumps", "nonzero",
-                       "partition", "put", "repeat", "searchsorted", "sort", "take", "tofile"}
-# The shape family's methods (flopscope/costs/table_shape.py); compress is handled apart
-# (its condition comes first in numpy.compress).
-METHOD_OPS.update({"choose": "choose", "diagonal": "diagonal", "put": "put", "repeat": "repeat", "take": "take"})
-UNSUPPORTED_METHODS -= {"choose", "diagonal", "put", "repeat", "take"}  # compress stays listed: see call_array_method
-# The sorting family's methods (flopscope/costs/table_misc.py); sort and partition run in place and return None.
-METHOD_OPS.update({"argsort": "argsort", "argpartition": "argpartition", "nonzero": "nonzero", "searchsorted": "searchsorted"})
-# A.sort() and A.partition(k) as numpy.sort / numpy.partition; A.fill(v) as numpy.copyto(A, v).
-IN_PLACE_METHOD_OPS = {"sort": "sort", "partition": "partition", "fill": "copyto"}
-UNSUPPORTED_METHODS -= {"argsort", "argpartition", "nonzero", "searchsorted", "sort", "partition"}
 
-FLOPSCOPE_API = {"BudgetContext", "budget", "namespace", "cost", "einsum_cost", "pointwise_cost", "reduction_cost",
-                 "budget_summary", "budget_summary_dict", "reset_session", "metered", "current_namespace",
-                 "as_symmetric", "current_budget"}
-FLOPSCOPE_TYPES = {"FlopscopeError", "BudgetExhaustedError", "TimeExhaustedError", "BudgetContextError",
-                   "UnsupportedOperationError", "SymmetryError", "FlopscopeArray", "OpRecord", "SymmetricTensor",
-                   "BudgetView"}
-CONSTANTS = {"pi": (sympy.pi, "float"), "e": (sympy.E, "float"), "inf": (sympy.oo, "float"),
-             "euler_gamma": (sympy.EulerGamma, "float")}
-SUBMODULES = ("linalg", "fft", "random")
-# os.path functions the analyzer evaluates on known strings (asset paths beside the solver).
-OS_PATH_FUNCTIONS = {"join", "dirname", "basename", "abspath", "realpath", "normpath", "expanduser", "exists",
-                     "isfile", "isdir", "splitext", "split"}
 # Field names of the namedtuples NumPy's linalg returns (qr's mode='raw' gives a plain tuple).
 RESULT_FIELDS = {
     "linalg.eig": ("eigenvalues", "eigenvectors"), "linalg.eigh": ("eigenvalues", "eigenvectors"),
     "linalg.svd": ("U", "S", "Vh"), "linalg.qr": ("Q", "R"), "linalg.slogdet": ("sign", "logabsdet"),
 }
 
+# Names of flopscope.numpy.random that are NumPy's own objects and compute nothing.
+FREE_RANDOM_NAMES = {"seed", "get_state", "set_state", "get_bit_generator", "set_bit_generator"}
 
+CONSTRUCTORS = {"random.default_rng": "Generator", "random.Generator": "Generator", "random.RandomState": "RandomState",
+                "random.SeedSequence": "SeedSequence"}
 
-class OpsMixin:
-    # ------------------------------------------------------------------ modules
+# Generator / RandomState members that compute nothing.
+FREE_MEMBERS = {"bit_generator", "seed", "get_state", "set_state", "__getstate__", "__setstate__", "state"}
 
-    def module_attr(self, module: Module, name: str, node) -> Value:
-        full = f"{module.name}.{name}"
-        if module.name == "flopscope":
-            if name == "numpy":
-                return Module("flopscope.numpy")
-            if name in FLOPSCOPE_API:
-                return FlopscopeApi(name)
-            if name in FLOPSCOPE_TYPES:
-                return Opaque(f"flopscope.{name}")
-            if name == "COST_MODEL_VERSION":
-                from flopscope.costs import COST_MODEL_VERSION
-
-                return Str(COST_MODEL_VERSION)
-            if name in ("stats", "errors"):
-                return Module(f"flopscope.{name}")
-            if name.startswith("_") or name in ("runtime", "costs", "analyzer"):
-                self.diag(node, "FS112", "warning", f"flopscope.{name} is flopscope's internals, not its API")
-            return Unknown(f"flopscope.{name}")
-        if module.name == "flopscope.stats":
-            if name in DISTRIBUTIONS:
-                return DistValue(name)
-            self.diag(node, "FS119", "error", f"module 'flopscope.stats' has no attribute '{name}' "
-                      f"(its distributions: {', '.join(DISTRIBUTIONS)})")
-            return Unknown(f"flopscope.stats.{name}", reported=True)
-        if module.name == "flopscope.errors":
-            return Opaque(f"flopscope.{name}")
-        if module.name in ("flopscope.numpy", "numpy") or module.name.startswith(("flopscope.numpy.", "numpy.")):
-            metered = module.name.startswith("flopscope")
-            prefix = module.name.split(".", 2)[2] if metered and module.name.count(".") >= 2 else (
-                module.name.split(".", 1)[1] if not metered and "." in module.name else "")
-            if not prefix and name in SUBMODULES:
-                return Module(f"{module.name}.{name}")
-            op = f"{prefix}.{name}" if prefix else name
-            if not prefix and name in INDEX_EXPRESSIONS:
-                return IndexExpr(name, metered)
-            if prefix == "random" and self.random_module_attr(name, metered) is not None:
-                return self.random_module_attr(name, metered)
-            if op in OPS:
-                return OpRef(op, "flopscope" if metered else "numpy")
-            if not prefix:
-                if name == "namespace" and metered:
-                    return FlopscopeApi("namespace")
-                if name in CONSTANTS:
-                    expr, kind = CONSTANTS[name]
-                    return Scalar(expr, kind)
-                if name == "nan":
-                    return Scalar(None, "float")
-                if name == "newaxis":
-                    return NoneValue()
-            if not metered and prefix == "random":
-                return Builtin(f"numpy.random.{name}")
-            numpy_has = _numpy_has(prefix, name)
-            if name == "ndarray":
-                return Opaque("numpy.ndarray")
-            if name[:1].isupper() or name in _DTYPE_NAMES or name in ("dtype", "finfo", "iinfo", "errstate"):
-                return Opaque(f"{module.name}.{name}")
-            if metered:
-                if numpy_has:
-                    self.diag(node, "FS102", "error", f"flopscope.numpy{'.' + prefix if prefix else ''}.{name} is not supported by flopscope yet: it raises at runtime")
-                else:
-                    self.diag(node, "FS119", "error", f"module '{module.name}' has no attribute '{name}'")
-                return Unknown(f"{module.name}.{name}")
-            return Opaque(f"numpy-fn:{op}")
-        if module.name == "math":
-            return Builtin(f"math.{name}") if name not in ("pi", "e", "inf", "tau") else Scalar(
-                {"pi": sympy.pi, "e": sympy.E, "inf": sympy.oo, "tau": 2 * sympy.pi}[name], "float")
-        if module.name == "os" and name == "path":
-            return Module("os.path")
-        if module.name == "os.path" and name in OS_PATH_FUNCTIONS:
-            return Builtin(f"os.path.{name}")
-        if module.name == "functools" and name in ("cache", "lru_cache", "wraps", "partial", "reduce"):
-            return Opaque(f"functools.{name}")
-        return Opaque(full)
-
-    # ------------------------------------------------------------------ values <-> rule inputs
+class Pricer(Recorder):
+    """Counted calls, priced by the cost table on symbolic shapes."""
 
     def shape_of(self, value: Value, node) -> tuple | None:
         """The shape NumPy would give this value (np.shape), or None if not followable."""
@@ -226,8 +129,6 @@ class OpsMixin:
             self.data_symbols.add(sym)
             return sym
         return _rule_dim(sympy.sympify(d))
-
-    # ------------------------------------------------------------------ table ops
 
     def call_op(self, node, opref: OpRef, args: list, kwargs: dict) -> Value:
         if opref.name in NON_ARRAY_FUNCTIONS:
@@ -394,7 +295,6 @@ class OpsMixin:
             for k in (1, 2, 3):
                 trial = List(list(lst.items) + [item] * k)
                 a2, k2 = _replace(args, kwargs, key, trial)
-                mark = len(self.diagnostics)
                 priced = self.price(node, opref, a2, k2)
                 if isinstance(priced, Value):
                     break
@@ -418,7 +318,6 @@ class OpsMixin:
         return self.call_op(node, opref, expanded_args, expanded_kwargs)
 
     def materialize(self, lst: List) -> List | None:
-        from flopscope.analyzer.interp import UNROLL_LIMIT, _subs_value
 
         items = list(lst.items)
         for count, item, var, *rest in lst.runs:
@@ -429,7 +328,7 @@ class OpsMixin:
                 items.extend([item] * int(n))
             else:
                 start, step = rest
-                items.extend(_subs_value(item, var, start + step * k) for k in range(int(n)))
+                items.extend(subs_value(item, var, start + step * k) for k in range(int(n)))
         return List(items)
 
     def order_holds(self, spec, shapes, static, cost) -> bool:
@@ -476,7 +375,6 @@ class OpsMixin:
         return True
 
     def cost_label(self, cost) -> str:
-        from flopscope.analyzer.model import BOUND, EXACT
 
         if cost.free_symbols & self.data_symbols:
             return UNKNOWN
@@ -502,8 +400,6 @@ class OpsMixin:
         spec, shape, cost, metered, static = priced
         return self.finish_op(node, opref, spec, shape, cost, metered, static, label=name)
 
-    # ------------------------------------------------------------------ arrays
-
     def array_attr(self, arr: Array, name: str, node) -> Value:
         if name == "shape":
             return Tuple(tuple(Scalar(sympy.sympify(d), "int") for d in arr.shape))
@@ -525,36 +421,44 @@ class OpsMixin:
             self.diag(node, "FS101", "warning", "A.base: the array this one views has a shape the analyzer does not "
                       "track, so work on it has an unknown cost")
             return Unknown("A.base")
-        if name in ("dtype", "flags", "strides", "itemsize", "nbytes", "flat", "base", "ctypes", "data", "device"):
+        spec = ARRAY_METHODS.get(name)
+        if spec is None:
+            if name.startswith("__"):
+                return Opaque(name)
+            self.diag(node, "FS119", "error", f"arrays have no attribute '{name}'")
+            return Unknown(f"array attribute {name!r}", reported=True)
+        if spec.kind == QUERY or name == "base":
             return Opaque(f"array.{name}")
-        if name in METHOD_OPS or name in FREE_METHODS or name in UNSUPPORTED_METHODS or name in IN_PLACE_METHOD_OPS:
-            return ArrayMethodValue(arr, name)
-        if name.startswith("__"):
-            return Opaque(name)
-        self.diag(node, "FS119", "error", f"arrays have no attribute '{name}'")
-        return Unknown(f"array attribute {name!r}")
+        return ArrayMethodValue(arr, name)
 
     def call_array_method(self, node, m: ArrayMethodValue, args: list, kwargs: dict) -> Value:
+        """A method call on an array, as the table classifies it (flopscope/costs/methods.py)."""
         arr, name = m.array, m.name
-        if name in ("conj", "conjugate") and arr.dtype != "complex":
-            return arr  # ndarray.conj() of a real array is the array itself
-        if name in IN_PLACE_METHOD_OPS:  # A.sort(): charged as numpy.sort, the result is None
+        spec = ARRAY_METHODS[name]
+        via = "flopscope" if arr.metered else "numpy"
+        if spec.kind == OP:
+            if name in ("conj", "conjugate") and arr.dtype != "complex":
+                return arr  # ndarray.conj() of a real array is the array itself
+            if name == "compress":  # ndarray.compress(condition, ...) is numpy.compress(condition, self, ...)
+                if args:
+                    return self.call_op(node, OpRef("compress", via), [args[0], arr] + list(args[1:]), kwargs)
+                return self.call_op(node, OpRef("compress", via), [], {**kwargs, "a": arr})
+            return self.call_op(node, OpRef(spec.op, via), [arr] + list(args), kwargs)
+        if spec.kind == IN_PLACE:  # A.sort(): charged as numpy.sort, the result is None
             if arr.symmetry:
                 self.diag(node, "FS108", "error", "this call raises at runtime: a SymmetricTensor is read-only")
-            result = self.call_op(node, OpRef(IN_PLACE_METHOD_OPS[name], "flopscope" if arr.metered else "numpy"), [arr] + list(args), kwargs)
+            result = self.call_op(node, OpRef(spec.op, via), [arr] + list(args), kwargs)
             return result if isinstance(result, Unknown) else NoneValue()
-        if name == "compress":  # ndarray.compress(condition, ...) is numpy.compress(condition, self, ...)
-            opref = OpRef("compress", "flopscope" if arr.metered else "numpy")
-            if args:
-                return self.call_op(node, opref, [args[0], arr] + list(args[1:]), kwargs)
-            return self.call_op(node, opref, [], {**kwargs, "a": arr})
-        if name in METHOD_OPS:
-            return self.call_op(node, OpRef(METHOD_OPS[name], "flopscope" if arr.metered else "numpy"), [arr] + list(args), kwargs)
-        if name in UNSUPPORTED_METHODS:
+        if spec.kind == REFUSED:
             if arr.metered:
-                self.diag(node, "FS102", "error", f"FlopscopeArray.{name}() is not supported by flopscope yet: it raises at runtime")
-            return Unknown(f".{name}()")
-        if name in ("copy", "view", "setflags", "byteswap", "getfield", "setfield"):
+                self.diag(node, "FS102", "error", f"FlopscopeArray.{name}() raises at runtime: {spec.note}")
+            return Unknown(f".{name}()", reported=True)
+        if spec.kind == CONVERSION:
+            if name == "item":
+                return Scalar(None, "float")  # a Python number: it leaves the meter
+            return Opaque(f"Python data from .{name}()")  # a list or bytes: Python's, free
+        # views and copies: free, metered like the array
+        if name in ("copy", "view", "setflags", "byteswap", "getfield", "setfield", "to_device"):
             return Array(tuple(arr.shape), arr.metered, arr.dtype)
         if name == "astype":
             subok = kwargs.get("subok")
@@ -576,13 +480,11 @@ class OpsMixin:
             return self.free_op(node, "swapaxes", [arr] + list(args), kwargs)
         if name == "squeeze":
             return self.free_op(node, "squeeze", [arr] + list(args), kwargs)
-        if name == "item":
-            return Scalar(None, "float")  # a Python number: it leaves the meter
-        if name == "tolist":
-            return Unknown("a list made from array data")
+        if name == "resize":
+            self.diag(node, "FS101", "warning", "A.resize() changes the array's shape in place: the analyzer does not "
+                      "follow it, so work on the array afterwards has an unknown cost")
+            return NoneValue()
         return Unknown(f".{name}()")
-
-    # ------------------------------------------------------------------ files, error state (free)
 
     def call_non_array(self, node, opref: OpRef, args: list, kwargs: dict) -> Value:
         """load / save / savez / errstate / seterr / geterr: free; load reads the file's headers."""
@@ -648,8 +550,6 @@ class OpsMixin:
             return Unknown(f"{key.value!r} of {npz.path}", reported=True)
         return Unknown(f"an array of {npz.path} under a key the analyzer cannot read")
 
-    # ------------------------------------------------------------------ index expressions (r_, c_, mgrid, ...)
-
     def index_expression(self, node, expr: IndexExpr, index: list) -> Value:
         name = expr.name
         if name == "s_":
@@ -711,8 +611,6 @@ class OpsMixin:
         if isinstance(part, Scalar) and part.known:
             return _rule_dim(sympy.sympify(part.expr))
         raise _NotStatic()
-
-    # ------------------------------------------------------------------ flopscope.stats
 
     def dist_attr(self, dist: DistValue, name: str, node) -> Value:
         from flopscope.costs.table_stats import METHODS
@@ -847,25 +745,124 @@ class OpsMixin:
             out[advanced_pos:advanced_pos] = list(adv)
         return Array(tuple(out), arr.metered, arr.dtype)  # an element is a 0-d array, metered
 
-    def data_dim(self):
-        sym = sympy.Symbol(f"nnz{next(self._data_dims)}", integer=True, nonnegative=True)
-        self.data_symbols.add(sym)
-        return sym
-
     def check_setitem(self, arr: Array, index: tuple, value: Value, node) -> None:
         if arr.symmetry:
             self.diag(node, "FS108", "error", "this assignment raises at runtime: a SymmetricTensor is read-only")
         if isinstance(value, Array) and value.metered is False and arr.metered:
             pass  # assigning into a metered array is free either way
 
+    def random_module_attr(self, name: str, metered: bool) -> Value | None:
+        """flopscope.numpy.random.<name> for the free names that are NumPy's own objects."""
+        if name in FREE_RANDOM_NAMES:
+            return Opaque(f"{'flopscope.' if metered else ''}numpy.random.{name}")
+        return None
+
+    def generator_attr(self, gen: GeneratorValue, name: str, node) -> Value:
+        if gen.kind == "SeedSequence":
+            if name in ("generate_state", "spawn"):
+                return GeneratorMethod(gen, name)
+            if name in ("entropy", "spawn_key", "pool_size", "n_children_spawned", "state"):
+                return Opaque(f"SeedSequence.{name}")
+            self.diag(node, "FS119", "error", f"'SeedSequence' object has no attribute '{name}'")
+            return Unknown(f"SeedSequence.{name}", reported=True)
+        op = f"random.{gen.kind}.{name}"
+        if op in OPS or (name == "spawn" and gen.kind == "Generator"):
+            return GeneratorMethod(gen, name)
+        if name in FREE_MEMBERS:
+            return Opaque(f"numpy.random.{gen.kind}.{name}")
+        import numpy as np
+
+        if hasattr(getattr(np.random, gen.kind), name) and not name.startswith("__"):
+            if gen.metered:
+                self.diag(node, "FS102", "error", f"{gen.kind}.{name} is not supported by flopscope: it raises at runtime")
+            return Unknown(f"{gen.kind}.{name}")
+        if name.startswith("__"):
+            return Opaque(name)
+        self.diag(node, "FS119", "error", f"'{gen.kind}' object has no attribute '{name}'")
+        return Unknown(f"{gen.kind}.{name}")
+
+    def call_generator_method(self, node, m: GeneratorMethod, args: list, kwargs: dict) -> Value:
+        via = "flopscope" if m.generator.metered else "numpy"
+        if m.name == "generate_state":  # free: n_words words of the seed's hash
+            count = (list(args) + [kwargs.get("n_words")])[0]
+            n = getattr(count, "expr", None)
+            if n is None:
+                return Unknown("generate_state(...) of a data-dependent length")
+            return Array((_dim(n),), m.generator.metered, "int")
+        if m.name == "spawn":  # free: n child generators of the same kind
+            count = (list(args) + [kwargs.get("n_children")])[0]
+            n = getattr(count, "expr", None)
+            if n is None or not sympy.sympify(n).is_Integer:
+                self.diag(node, "FS106", "warning", "spawn(n): the number of children is not known, so the generators are not followed")
+                return Unknown("spawn(...)")
+            return List([GeneratorValue(m.generator.kind, m.generator.metered) for _ in range(int(n))])
+        return self.call_random(node, OpRef(f"random.{m.generator.kind}.{m.name}", via), args, kwargs)
+
+    def call_random(self, node, opref: OpRef, args: list, kwargs: dict) -> Value:
+        """A random table op: constructors give a generator; samplers are priced by the table."""
+        name = opref.name
+        if name in CONSTRUCTORS:
+            return GeneratorValue(CONSTRUCTORS[name], opref.via == "flopscope")
+        spec = OPS[name]
+        positional = [p for p in spec.params if p.positional and p.kind != VARARGS]
+        by_name = {p.name: p for p in spec.params}
+        args = [self._static_array(a) if i < len(positional) and positional[i].kind == STATIC else a
+                for i, a in enumerate(args)]
+        kwargs = {k: self._static_array(v) if k in by_name and by_name[k].kind == STATIC else v
+                  for k, v in kwargs.items()}
+        priced = self.price(node, opref, args, kwargs)
+        if isinstance(priced, Value):
+            return priced
+        spec, shape, cost, metered, static = priced
+        result = self.finish_op(node, opref, spec, shape, cost, metered, static)
+        method = name.rpartition(".")[2]
+        if method == "shuffle":
+            return NoneValue()
+        if method == "bytes":
+            return Opaque("bytes")
+        if static.get("out") is not None:
+            out = kwargs.get("out")
+            return out if isinstance(out, Array) else result
+        return result
+
+    def _static_array(self, value):
+        if isinstance(value, Array):
+            return _ShapeOnly(tuple(_dim(d) for d in value.shape))
+        return value
+
+    def as_symmetric(self, node, args: list, kwargs: dict) -> Value:
+        """``flops.as_symmetric(x, symmetry=(0, 1))``: free; a new metered array value
+        (a new identity) carrying its symmetry groups, checked as the runtime checks them."""
+        from flopscope.costs import symmetry as sym
+
+        if not args or len(args) > 2 or set(kwargs) - {"symmetry"} or (len(args) == 2 and "symmetry" in kwargs):
+            self.diag(node, "FS108", "error", "this call raises at runtime: as_symmetric(x, symmetry=(0, 1)) takes an array and its symmetry")
+            return Unknown("flops.as_symmetric()")
+        x = args[0]
+        shape = self.shape_of(x, node)
+        if shape is None:
+            return self.charge_unknown(node, "as_symmetric", f"as_symmetric of {x.describe()}: the analyzer cannot follow it", "FS101")
+        shape = tuple(int(d) if getattr(sympy.sympify(d), "is_Integer", False) else sympy.sympify(d) for d in shape)
+        spec_v = args[1] if len(args) == 2 else kwargs.get("symmetry")
+        try:
+            symmetry = (0, 1) if spec_v is None else self.static_value(spec_v)
+            groups = sym.normalize_groups(symmetry, shape)
+        except _NotStatic:
+            return self.charge_unknown(node, "as_symmetric", "as_symmetric with a symmetry the analyzer cannot read", "FS101")
+        except sym.SymmetrySpecError as err:
+            self.diag(node, "FS108", "error", f"this call raises SymmetryError at runtime: {err}")
+            return Unknown(str(err))
+        except UndecidableDimension as err:
+            return self.charge_unknown(node, "as_symmetric", f"as_symmetric: {err}", "FS106")
+        return Array(shape, True, x.dtype if isinstance(x, Array) else "float", symmetry=groups)
+
+# ---------------------------------------------------------------------- helpers
 
 class _NotStatic(Exception):
     pass
 
-
 # Key in an op's static arguments that carries its result's declared symmetry to finish_op.
 _RESULT_SYMMETRY = "_result_symmetry"
-
 
 def _same_object(a, b) -> bool:
     """The same runtime object: the same abstract value, or one carrying the same identity."""
@@ -874,34 +871,15 @@ def _same_object(a, b) -> bool:
         return a.ident == b.ident and a.ident != 0
     return a is b
 
-
 _DATA = object()
-_data_counter = itertools.count(1)
-
-_DTYPE_NAMES = {
-    "bool_", "bool", "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64", "intp", "uintp",
-    "float16", "float32", "float64", "longdouble", "complex64", "complex128", "clongdouble", "str_", "bytes_",
-    "object_", "generic", "number", "integer", "floating", "complexfloating", "inexact", "signedinteger",
-    "unsignedinteger", "double", "single", "half", "int_", "uint", "float_", "complex_", "cdouble", "csingle",
-}
-
-
-def _numpy_has(prefix: str, name: str) -> bool:
-    import numpy as np
-
-    owner = getattr(np, prefix, None) if prefix else np
-    return owner is not None and hasattr(owner, name)
-
 
 def _rule_dim(d):
     if getattr(d, "is_Integer", False):
         return int(d)
     return d
 
-
 def _maybe_metered(v: Value) -> bool:
     return isinstance(v, (Unknown,)) or (isinstance(v, Array) and v.metered)
-
 
 def _replace(args, kwargs, key, value):
     args, kwargs = list(args), dict(kwargs)
@@ -910,7 +888,6 @@ def _replace(args, kwargs, key, value):
     else:
         kwargs[key] = value
     return args, kwargs
-
 
 def _affine_shapes(s1, s2, s3) -> bool:
     if not (isinstance(s1, tuple) and isinstance(s2, tuple) and isinstance(s3, tuple)):
@@ -925,14 +902,12 @@ def _affine_shapes(s1, s2, s3) -> bool:
             return False
     return True
 
-
 def _shape_at(s1, s2, count):
     out = []
     for a, b in zip(s1, s2):
         a, b = sympy.sympify(a), sympy.sympify(b)
         out.append(sympy.expand(a + (count - 1) * (b - a)))
     return tuple(out)
-
 
 def _arrays_given_as_array(spec, args, kwargs):
     """An array where the op takes a sequence of arrays (lexsort(keys), concatenate(A))
@@ -957,13 +932,11 @@ def _arrays_given_as_array(spec, args, kwargs):
         holder[key] = Tuple(tuple(Array(tuple(v.shape[1:]), v.metered, v.dtype) for _ in range(int(count))))
     return args, kwargs
 
-
 def _to_python_lists(value):
     """Nested List values as Python lists (np.block's structure)."""
     if isinstance(value, List) and value.concrete:
         return [_to_python_lists(v) for v in value.items]
     return value
-
 
 def _single_subscript(node) -> bool:
     """``x[a]`` rather than ``x[a,]``: one element without a trailing comma."""
@@ -972,8 +945,19 @@ def _single_subscript(node) -> bool:
     elements = getattr(node, "slice", ())
     return len(elements) == 1 and not isinstance(getattr(elements[0], "comma", None), cst.Comma)
 
-
 def _index_width(it, analyzer) -> int:
     if isinstance(it, Array) and it.dtype == "bool":
         return max(len(it.shape), 1)
     return 1
+
+class _ShapeOnly:
+    """What a rule sees of an abstract array passed as a static argument: its shape."""
+
+    __slots__ = ("shape",)
+
+    def __init__(self, shape: tuple) -> None:
+        self.shape = shape
+
+def _dim(d):
+    d = sympy.sympify(d)
+    return int(d) if d.is_Integer else d

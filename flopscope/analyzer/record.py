@@ -1,0 +1,259 @@
+"""The record of an analysis: cost events, diagnostics, and the state the program writes.
+
+:class:`Recorder` appends an :class:`~flopscope.analyzer.model.Event` per counted call
+(``charge``; ``charge_unknown`` for a cost that cannot be known, with its
+diagnostic), keeps the stacks that label events (namespaces, budgets, the user
+functions on the call stack, exact / upper-bound labels, bound regions), and
+journals every store (``write``) and list append so that loops and branches can
+see what their bodies changed and take it back. Scopes and the signals that
+leave a block (return, break, continue) live here too.
+"""
+
+from __future__ import annotations
+
+import itertools
+from typing import Any
+
+import libcst as cst
+import sympy
+
+from flopscope.analyzer.facts import Facts
+from flopscope.analyzer.model import EXACT, UNKNOWN, BudgetInfo, Diagnostic, Event, Site, worse
+from flopscope.analyzer.values import Class, Dict, Instance, List, ObjectValue, Unknown, Value
+
+
+class AnalysisError(Exception):
+    """An internal limit or a construct that stops the analysis of one part."""
+
+class ReturnSignal(Exception):
+    def __init__(self, value: Value):
+        self.value = value
+
+class BreakSignal(Exception):
+    pass
+
+class ContinueSignal(Exception):
+    pass
+
+class Scope:
+    __slots__ = ("vars", "parent", "kind", "module", "global_names", "nonlocal_names")
+
+    def __init__(self, parent: "Scope | None", kind: str) -> None:
+        self.vars: dict[str, Value] = {}
+        self.parent = parent
+        self.kind = kind
+        self.module = self if parent is None else parent.module
+        self.global_names: set[str] = set()
+        self.nonlocal_names: set[str] = set()
+
+    def lookup(self, name: str) -> Value | None:
+        scope: Scope | None = self
+        first = True
+        while scope is not None:
+            if (first or scope.kind != "class") and name in scope.vars:
+                return scope.vars[name]
+            first = False
+            scope = scope.parent
+        return None
+
+    def target_for(self, name: str) -> "Scope":
+        if name in self.global_names:
+            return self.module
+        if name in self.nonlocal_names:
+            scope = self.parent
+            while scope is not None:
+                if name in scope.vars and scope.kind == "function":
+                    return scope
+                scope = scope.parent
+        return self
+
+class Frame:
+    """One user-function activation: its qualname, class, and pending early returns."""
+
+    def __init__(self, qualname: str) -> None:
+        self.qualname = qualname
+        self.returns: list[Value] = []
+        self.owner: Class | None = None
+        self.early = False  # a data-dependent return: the call's cost is an upper bound
+
+class Recorder(Facts):
+    """Events, diagnostics, labels, and the journal of stores."""
+
+    def __init__(self, source: str, path: str, symbols: dict[str, Any], values: dict[str, int | None]) -> None:
+        super().__init__(symbols, values)
+        self.path = path
+        self.source = source
+        self.events: list[Event] = []
+        self.diagnostics: dict[tuple, Diagnostic] = {}
+        self.budgets: list[BudgetInfo] = []
+        self.ns_stack: list[str] = []
+        self.budget_stack: list[BudgetInfo] = []
+        self.func_stack: list[Frame] = []
+        self.loop_flags: list[set] = []  # early exits seen inside each enclosing loop
+        self.write_logs: list[list] = []
+        self.append_logs: list[list] = []
+        self.label_stack: list[str] = [EXACT]
+        self.region_stack: list[int] = []
+        self._regions = itertools.count(1)
+        self._unknowns = itertools.count(1)
+        self.depth = 0
+        self.module_scope = Scope(None, "module")
+        self.positions: Any = None
+
+    def pos(self, node: cst.CSTNode) -> Site:
+        try:
+            start = self.positions[node].start
+        except KeyError:
+            return Site(0, 0)
+        return Site(start.line, start.column + 1)
+
+    def diag(self, node: cst.CSTNode | None, code: str, severity: str, message: str) -> None:
+        site = self.pos(node) if node is not None else Site(1, 1)
+        key = (site.line, site.col, code, message)
+        if key not in self.diagnostics:
+            self.diagnostics[key] = Diagnostic(site.line, site.col, code, severity, message)
+
+    @property
+    def label(self) -> str:
+        return self.label_stack[-1]
+
+    def namespace(self) -> str:
+        return ".".join(self.ns_stack)
+
+    def charge(self, node: cst.CSTNode, op: str, cost: Any, label: str = EXACT) -> None:
+        cost = sympy.sympify(cost)
+        self.events.append(
+            Event(
+                site=self.pos(node),
+                op=op,
+                per_call=cost,
+                count=sympy.Integer(1),
+                total=cost,
+                namespace=self.namespace(),
+                functions=tuple(f.qualname for f in self.func_stack),
+                budgets=tuple(b.ident for b in self.budget_stack),
+                label=worse(self.label, label),
+                region=self.region_stack[-1] if self.region_stack else None,
+            )
+        )
+
+    def charge_unknown(self, node: cst.CSTNode, op: str, reason: str, code: str = "FS101") -> Value:
+        """A cost the analyzer cannot determine: a located diagnostic and an unknown term."""
+        sym = sympy.Symbol(f"unknown{next(self._unknowns)}", nonnegative=True)
+        self.charge(node, op, sym, UNKNOWN)
+        self.diag(node, code, "warning", reason)
+        return Unknown(reason)
+
+    def call_event(self, node: cst.CSTNode, qualname: str) -> None:
+        self.events.append(
+            Event(
+                site=self.pos(node), op=f"call {qualname}", per_call=sympy.Integer(0), count=sympy.Integer(1),
+                total=sympy.Integer(0), namespace=self.namespace(), functions=tuple(f.qualname for f in self.func_stack),
+                budgets=tuple(b.ident for b in self.budget_stack), label=self.label, kind="call",
+                region=self.region_stack[-1] if self.region_stack else None,
+            )
+        )
+
+    def opaque_region(self, node: cst.CSTNode) -> None:
+        """A construct the analyzer skips: if it contains counted calls, the cost is unknown."""
+        finder = CallFinder()
+        node.visit(finder)
+        if finder.calls:
+            self.charge_unknown(node, "unanalyzed code", "code the analyzer does not follow may contain counted calls; its cost is unknown", "FS103")
+
+    def pop_write_log(self) -> list:
+        """End a nested write log; its entries join the enclosing one (first old value wins)."""
+        log = self.write_logs.pop()
+        if self.write_logs:
+            self.write_logs[-1].extend(log)
+        return log
+
+    def write(self, container: Any, key: Any, value: Value) -> None:
+        """Every store goes through here, so loops can see what their body changed."""
+        if self.write_logs:
+            log = self.write_logs[-1]
+            old = get_slot(container, key)
+            log.append((container, key, old))
+        set_slot(container, key, value)
+
+    def list_append(self, lst: List, value: Value) -> None:
+        if self.append_logs:
+            self.append_logs[-1].append((lst, len(lst.items)))
+        lst.items.append(value)
+
+# ---------------------------------------------------------------------- the journal's slots
+
+MISSING = object()
+
+def get_slot(container, key):
+    if isinstance(container, Scope):
+        return container.vars.get(key, MISSING)
+    if isinstance(container, (Instance, ObjectValue)):
+        return container.attrs.get(key[5:], MISSING)
+    if isinstance(container, Class):
+        return container.attrs.get(key[4:], MISSING)
+    if isinstance(container, Dict):
+        return container.items.get(key, MISSING)
+    if isinstance(container, List):
+        return container.items[key] if 0 <= key < len(container.items) else MISSING
+    return MISSING
+
+def set_slot(container, key, value) -> None:
+    if isinstance(container, Scope):
+        if value is MISSING:
+            container.vars.pop(key, None)
+        else:
+            container.vars[key] = value
+    elif isinstance(container, (Instance, ObjectValue)):
+        if value is MISSING:
+            container.attrs.pop(key[5:], None)
+        else:
+            container.attrs[key[5:]] = value
+    elif isinstance(container, Class):
+        if value is MISSING:
+            container.attrs.pop(key[4:], None)
+        else:
+            container.attrs[key[4:]] = value
+    elif isinstance(container, Dict):
+        if value is MISSING:
+            container.items.pop(key, None)
+        else:
+            container.items[key] = value
+    elif isinstance(container, List):
+        if value is not MISSING and 0 <= key < len(container.items):
+            container.items[key] = value
+
+def snapshot_writes(log) -> dict:
+    """(container, key) -> final value, for every slot the log touched."""
+    out = {}
+    for container, key, _old in log:
+        out[(id(container), key)] = (container, key)
+    return {(c, k): get_slot(c, k) for (c, k) in out.values()}
+
+def entry_values(log) -> dict:
+    out = {}
+    for container, key, old in log:
+        out.setdefault((container, key), old)
+    return out
+
+def undo_writes(log) -> None:
+    for container, key, old in reversed(log):
+        set_slot(container, key, old)
+
+def list_lengths_before(appends) -> list:
+    seen = {}
+    for lst, n_before in appends:
+        if id(lst) not in seen:
+            seen[id(lst)] = (lst, n_before)
+    return list(seen.values())
+
+
+class CallFinder(cst.CSTVisitor):
+    def __init__(self) -> None:
+        self.calls = 0
+
+    def visit_Call(self, node: cst.Call) -> None:
+        self.calls += 1
+
+    def visit_BinaryOperation(self, node: cst.BinaryOperation) -> None:
+        self.calls += 1

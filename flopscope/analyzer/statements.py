@@ -1,0 +1,457 @@
+"""Statements: the analyzer's entry point, walking a solver's libcst tree.
+
+:class:`Analyzer` runs the program once, symbolically: assignments (every store
+through the journal, so loops and branches see what changed), imports (which
+names are flopscope, NumPy, math), function and class definitions, decorators
+(``@flops.budget``, ``@flops.namespace``), ``if`` / ``for`` / ``while`` / ``with``
+/ ``try``, and calls of user functions, each analyzed at its call with its
+arguments. Layers below: flow (branches and loops), builtins, evaluation
+(expressions), pricing (the cost table), record (events and state), facts (sizes).
+"""
+
+from __future__ import annotations
+
+
+import libcst as cst
+import sympy
+from libcst.metadata import MetadataWrapper, PositionProvider
+
+from flopscope.analyzer.facts import MAX_CALL_DEPTH
+from flopscope.analyzer.flow import Flow
+from flopscope.analyzer.model import BOUND, worse
+from flopscope.analyzer.record import BreakSignal, CallFinder, ContinueSignal, Frame, ReturnSignal, Scope
+from flopscope.analyzer.values import (
+    Array,
+    BudgetValue,
+    Builtin,
+    Class,
+    Dict,
+    Function,
+    Instance,
+    List,
+    Module,
+    NamespaceValue,
+    NoneValue,
+    ObjectValue,
+    Opaque,
+    Scalar,
+    Str,
+    Tuple,
+    Unknown,
+    Value,
+)
+
+
+_AUG_OPS = {
+    cst.AddAssign: "add", cst.SubtractAssign: "subtract", cst.MultiplyAssign: "multiply",
+    cst.DivideAssign: "divide", cst.FloorDivideAssign: "floor_divide", cst.ModuloAssign: "remainder",
+    cst.PowerAssign: "power", cst.MatrixMultiplyAssign: "matmul", cst.BitAndAssign: "bitwise_and",
+    cst.BitOrAssign: "bitwise_or", cst.BitXorAssign: "bitwise_xor", cst.LeftShiftAssign: "left_shift",
+    cst.RightShiftAssign: "right_shift",
+}
+
+class Analyzer(Flow):
+    """The abstract interpreter: a program's statements, run on abstract values."""
+
+    def run_module(self, module: cst.Module) -> None:
+        wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
+        self.positions = wrapper.resolve(PositionProvider)
+        self.exec_block(wrapper.module.body, self.module_scope)
+
+    def exec_block(self, stmts, scope: Scope) -> None:
+        for stmt in stmts:
+            self.exec_stmt(stmt, scope)
+
+    def exec_body(self, body, scope: Scope) -> None:
+        if isinstance(body, cst.IndentedBlock):
+            self.exec_block(body.body, scope)
+        elif isinstance(body, cst.SimpleStatementSuite):
+            for small in body.body:
+                self.exec_small(small, scope)
+        else:
+            self.exec_block(body, scope)
+
+    def exec_stmt(self, stmt: cst.CSTNode, scope: Scope) -> None:
+        if isinstance(stmt, cst.SimpleStatementLine):
+            for small in stmt.body:
+                self.exec_small(small, scope)
+            return
+        handler = getattr(self, f"stmt_{type(stmt).__name__}", None)
+        if handler is None:
+            self.diag(stmt, "FS103", "warning", f"{type(stmt).__name__} statements are not analyzed; their cost is not counted")
+            self.opaque_region(stmt)
+            return
+        handler(stmt, scope)
+
+
+    def exec_small(self, small: cst.CSTNode, scope: Scope) -> None:
+        if isinstance(small, cst.Expr):
+            self.eval(small.value, scope)
+        elif isinstance(small, cst.Assign):
+            value = self.eval(small.value, scope)
+            for target in small.targets:
+                self.assign(target.target, value, scope, small)
+        elif isinstance(small, cst.AnnAssign):
+            if small.value is not None:
+                self.assign(small.target, self.eval(small.value, scope), scope, small)
+        elif isinstance(small, cst.AugAssign):
+            self.aug_assign(small, scope)
+        elif isinstance(small, cst.Return):
+            value = self.eval(small.value, scope) if small.value is not None else NoneValue()
+            raise ReturnSignal(value)
+        elif isinstance(small, cst.Break):
+            raise BreakSignal()
+        elif isinstance(small, cst.Continue):
+            raise ContinueSignal()
+        elif isinstance(small, (cst.Pass,)):
+            pass
+        elif isinstance(small, cst.Import):
+            self.do_import(small, scope)
+        elif isinstance(small, cst.ImportFrom):
+            self.do_import_from(small, scope)
+        elif isinstance(small, cst.Global):
+            scope.global_names.update(n.name.value for n in small.names)
+        elif isinstance(small, cst.Nonlocal):
+            scope.nonlocal_names.update(n.name.value for n in small.names)
+        elif isinstance(small, cst.Del):
+            pass
+        elif isinstance(small, cst.Assert):
+            self.eval(small.test, scope)
+        elif isinstance(small, cst.Raise):
+            raise ReturnSignal(Unknown("raised an exception"))
+        else:
+            self.diag(small, "FS103", "warning", f"{type(small).__name__} is not analyzed")
+
+    def assign(self, target: cst.CSTNode, value: Value, scope: Scope, node: cst.CSTNode) -> None:
+        if isinstance(target, cst.Name):
+            name = target.value
+            if scope.kind == "module" and name in self.symbols and isinstance(value, Scalar):
+                value = self.module_constant(name, value, node)
+            self.write(scope.target_for(name), name, value)
+        elif isinstance(target, (cst.Tuple, cst.List)):
+            items = self.unpack(value, len(target.elements), node)
+            for element, item in zip(target.elements, items):
+                self.assign(element.value, item, scope, node)
+        elif isinstance(target, cst.Attribute):
+            obj = self.eval(target.value, scope)
+            if isinstance(obj, (Instance, ObjectValue)):
+                self.write(obj, "attr:" + target.attr.value, value)
+            elif isinstance(obj, Class):
+                self.write(obj, "cls:" + target.attr.value, value)
+        elif isinstance(target, cst.Subscript):
+            obj = self.eval(target.value, scope)
+            self.store_item(obj, target, value, scope)
+        elif isinstance(target, cst.StarredElement):
+            self.assign(target.value, value, scope, node)
+
+    def module_constant(self, name: str, value: Scalar, node) -> Value:
+        """``n = 256`` at module level, with ``n`` in --shapes: n is the symbol."""
+        sym = self.symbols[name]
+        if self.values.get(name) is None and value.known and not value.expr.free_symbols:
+            self.values[name] = int(value.expr)
+            self.substitution[sym] = sympy.Integer(int(value.expr))
+        return Scalar(sym, "int")
+
+    def unpack(self, value: Value, n: int, node) -> list[Value]:
+        if isinstance(value, Tuple) and len(value.items) == n:
+            return list(value.items)
+        if isinstance(value, List) and value.concrete and len(value.items) == n:
+            return list(value.items)
+        if isinstance(value, Array) and value.shape:
+            first = value.shape[0]
+            if self.numeric(first) is not None and int(self.numeric(first)) != n:
+                self.diag(node, "FS108", "error", f"cannot unpack an array of length {first} into {n} names")
+            return [self.index_array(value, (Scalar(sympy.Integer(0)),), node) for _ in range(n)]
+        if isinstance(value, (Tuple, List)):
+            self.diag(node, "FS108", "error", f"cannot unpack {len(getattr(value, 'items', []))} values into {n} names")
+        return [Unknown("unpacked from a value the analyzer cannot follow") for _ in range(n)]
+
+    def aug_assign(self, node: cst.AugAssign, scope: Scope) -> None:
+        op = _AUG_OPS[type(node.operator)]
+        current = self.eval(node.target, scope)
+        right = self.eval(node.value, scope)
+        result = self.binary(node, op, current, right, inplace=True)
+        self.assign(node.target, result, scope, node)
+
+    def do_import(self, node: cst.Import, scope: Scope) -> None:
+        for alias in node.names:
+            full = _dotted(alias.name)
+            self.check_escape(node, full)
+            if alias.asname is not None:
+                self.write(scope, alias.asname.name.value, Module(full))
+            else:
+                self.write(scope, full.split(".")[0], Module(full.split(".")[0]))
+
+    def do_import_from(self, node: cst.ImportFrom, scope: Scope) -> None:
+        if node.relative or node.module is None:
+            module = None
+        else:
+            module = _dotted(node.module)
+        if module is not None:
+            self.check_escape(node, module)
+        if isinstance(node.names, cst.ImportStar):
+            if module in ("flopscope.numpy", "numpy"):
+                self.diag(node, "FS103", "warning", f"'from {module} import *' is not followed; import the module instead")
+            return
+        for alias in node.names:
+            name = _dotted(alias.name)
+            bound = alias.asname.name.value if alias.asname is not None else name
+            if module is None:
+                value: Value = Unknown("a relative import")
+            else:
+                value = self.module_attr(Module(module), name, node)
+            self.write(scope, bound, value)
+
+    def check_escape(self, node, module: str) -> None:
+        """Threads and context copies run work where a BudgetContext does not see it."""
+        root = module.split(".")[0]
+        if root in ("threading", "contextvars", "concurrent", "multiprocessing", "_thread"):
+            self.diag(node, "FS112", "warning",
+                      f"{module}: work run in other threads or copied contexts is not charged to this BudgetContext "
+                      "(it raises there, or goes to the session total)")
+
+    def stmt_FunctionDef(self, node: cst.FunctionDef, scope: Scope) -> None:
+        qual = node.name.value
+        if scope.kind == "class":
+            qual = f"{scope.vars.get('__qualname__', Str('?')).value}.{qual}"
+        elif self.func_stack:
+            qual = f"{self.func_stack[-1].qualname}.<locals>.{qual}"
+        defaults = {}
+        for param in _all_params(node.params):
+            if param.default is not None:
+                defaults[param.name.value] = self.eval(param.default, scope)
+        closure = scope if scope.kind != "class" else scope.parent
+        func = Function(node, node.name.value, qual, closure, defaults)
+        value: Value = func
+        for dec in reversed(node.decorators):
+            value = self.apply_decorator(dec, value, scope)
+        self.write(scope, node.name.value, value)
+
+    def apply_decorator(self, dec: cst.Decorator, func: Value, scope: Scope) -> Value:
+        expr = dec.decorator
+        target = self.eval(expr, scope)
+        if isinstance(target, Builtin) and target.name in ("staticmethod", "classmethod", "property"):
+            if isinstance(func, Function):
+                func.kind = target.name
+            return func
+        if isinstance(target, BudgetValue) and isinstance(func, Function):
+            info = target.info
+            info.kind = "decorator"
+            info.function = func.qualname
+            func.budget = info
+            return func
+        if isinstance(target, NamespaceValue) and isinstance(func, Function):
+            func.namespace = target.name
+            return func
+        if isinstance(target, Opaque) and target.what in ("functools.cache", "functools.lru_cache", "functools.wraps"):
+            return func
+        self.diag(dec, "FS113", "info", "a decorator the analyzer does not know is treated as returning the function unchanged")
+        return func
+
+    def stmt_ClassDef(self, node: cst.ClassDef, scope: Scope) -> None:
+        bases = tuple(self.eval(arg.value, scope) for arg in node.bases if not arg.keyword)
+        cls_scope = Scope(scope, "class")
+        qual = node.name.value if not self.func_stack else f"{self.func_stack[-1].qualname}.<locals>.{node.name.value}"
+        cls_scope.vars["__qualname__"] = Str(qual)
+        self.exec_body(node.body, cls_scope)
+        attrs = {k: v for k, v in cls_scope.vars.items() if k != "__qualname__"}
+        cls = Class(node.name.value, attrs, tuple(b for b in bases if isinstance(b, Class)), node)
+        self.write(scope, node.name.value, cls)
+
+    def stmt_If(self, node: cst.If, scope: Scope) -> None:
+        self.branch(node, node.test, lambda: self.exec_body(node.body, scope), self._else_runner(node.orelse, scope), scope)
+
+    def _else_runner(self, orelse, scope):
+        if orelse is None:
+            return lambda: None
+        if isinstance(orelse, cst.If):
+            return lambda: self.stmt_If(orelse, scope)
+        return lambda: self.exec_body(orelse.body, scope)
+
+    def stmt_For(self, node: cst.For, scope: Scope) -> None:
+        iterable = self.eval(node.iter, scope)
+        self.for_loop(node, node.target, iterable, lambda: self.exec_body(node.body, scope), scope)
+        if node.orelse is not None:
+            self.exec_body(node.orelse.body, scope)
+
+    def stmt_While(self, node: cst.While, scope: Scope) -> None:
+        mark = len(self.events)
+        self.loop_flags.append(set())
+        try:
+            self.while_loop(node, scope)
+        finally:
+            flags = self.loop_flags.pop()
+        if flags:
+            self.diag(node, "FS114", "info", f"'{', '.join(sorted(flags))}' inside this loop: its cost is an upper bound")
+            for i in range(mark, len(self.events)):
+                self.events[i] = self.events[i].scaled(label=worse(self.events[i].label, BOUND))
+
+    def stmt_With(self, node: cst.With, scope: Scope) -> None:
+        entered = []
+        for item in node.items:
+            value = self.eval(item.item, scope)
+            if isinstance(value, BudgetValue):
+                if value.info.kind != "decorator":
+                    self.budget_stack.append(value.info)
+                    ns = value.info.namespace
+                    entered.append(("budget", list(self.ns_stack)))
+                    self.ns_stack = [ns] if ns else []
+                else:
+                    entered.append(("none", None))
+            elif isinstance(value, NamespaceValue):
+                self.ns_stack.append(value.name)
+                entered.append(("ns", None))
+            else:
+                entered.append(("none", None))
+            if item.asname is not None:
+                self.assign(item.asname.name, value, scope, node)
+        try:
+            self.exec_body(node.body, scope)
+        finally:
+            for kind, saved in reversed(entered):
+                if kind == "budget":
+                    self.budget_stack.pop()
+                    self.ns_stack = saved
+                elif kind == "ns":
+                    self.ns_stack.pop()
+
+    def stmt_Try(self, node: cst.Try, scope: Scope) -> None:
+        self.exec_body(node.body, scope)
+        if node.orelse is not None:
+            self.exec_body(node.orelse.body, scope)
+        if node.finalbody is not None:
+            self.exec_body(node.finalbody.body, scope)
+        for handler in node.handlers:
+            finder = CallFinder()
+            handler.visit(finder)
+            if finder.calls:
+                self.diag(handler, "FS117", "info", "except blocks are assumed not to run; their cost is not counted")
+
+    def call_function(self, node, func: Function, args: list[Value], kwargs: dict[str, Value], self_value: Value | None = None) -> Value:
+        if self.depth >= MAX_CALL_DEPTH:
+            return self.charge_unknown(node, f"call {func.qualname}", f"calls nest deeper than {MAX_CALL_DEPTH} (recursion?): the cost is unknown", "FS110")
+        scope = Scope(func.scope, "function")
+        params = func.node.params
+        positional = list(args)
+        if self_value is not None:
+            positional.insert(0, self_value)
+        try:
+            bound = _bind_params(params, positional, kwargs, func.defaults)
+        except TypeError as err:
+            self.diag(node, "FS108", "error", f"{func.qualname}(): {err}")
+            return Unknown(str(err))
+        for name, value in bound.items():
+            scope.vars[name] = value
+        self.call_event(node, func.qualname)
+        frame = Frame(func.qualname)
+        frame.owner = _owner_class(func, self_value)
+        self.func_stack.append(frame)
+        self.depth += 1
+        budget_pushed = False
+        saved_ns = None
+        if func.budget is not None:
+            self.budget_stack.append(func.budget)
+            budget_pushed = True
+            saved_ns = list(self.ns_stack)
+            self.ns_stack = [func.budget.namespace] if func.budget.namespace else []
+        if func.namespace is not None:
+            if saved_ns is None:
+                saved_ns = list(self.ns_stack)
+            self.ns_stack.append(func.namespace)
+        self.label_stack.append(self.label)
+        result: Value = NoneValue()
+        mark = len(self.events)
+        saved_flags = self.loop_flags
+        self.loop_flags = []  # a break inside the callee is not the caller's
+        try:
+            self.exec_body(func.node.body, scope)
+        except ReturnSignal as ret:
+            result = ret.value
+        except (BreakSignal, ContinueSignal):
+            self.diag(node, "FS103", "warning", "break/continue outside a loop")
+        finally:
+            self.loop_flags = saved_flags
+            self.label_stack.pop()
+            self.depth -= 1
+            self.func_stack.pop()
+            if budget_pushed:
+                self.budget_stack.pop()
+            if saved_ns is not None:
+                self.ns_stack = saved_ns
+        for early in frame.returns:
+            result = self.merge_values(result, early, None)
+        if frame.early:
+            self.diag(node, "FS114", "info", f"{func.qualname} may return early on array data: its cost is an upper bound")
+            for i in range(mark, len(self.events)):
+                self.events[i] = self.events[i].scaled(label=worse(self.events[i].label, BOUND))
+        return result
+
+    def instantiate(self, node, cls: Class, args, kwargs) -> Value:
+        inst = Instance(cls)
+        init = cls.lookup("__init__")
+        if isinstance(init, Function):
+            self.call_function(node, init, args, kwargs, self_value=inst)
+        return inst
+
+def _dotted(node) -> str:
+    if isinstance(node, cst.Name):
+        return node.value
+    if isinstance(node, cst.Attribute):
+        return f"{_dotted(node.value)}.{node.attr.value}"
+    raise ValueError(f"not a dotted name: {node}")
+
+def _all_params(params: cst.Parameters):
+    out = list(params.posonly_params) + list(params.params) + list(params.kwonly_params)
+    return out
+
+def _bind_params(params: cst.Parameters, args: list, kwargs: dict, defaults: dict) -> dict:
+    """Python's argument binding for a libcst parameter list."""
+    bound: dict[str, Value] = {}
+    positional = list(params.posonly_params) + list(params.params)
+    remaining = list(args)
+    for p in positional:
+        if remaining:
+            bound[p.name.value] = remaining.pop(0)
+    star = params.star_arg
+    if remaining:
+        if isinstance(star, cst.Param):
+            bound[star.name.value] = Tuple(tuple(remaining))
+        else:
+            raise TypeError(f"takes {len(positional)} positional arguments but {len(args)} were given")
+    elif isinstance(star, cst.Param):
+        bound[star.name.value] = Tuple(())
+    extra = {}
+    names = {p.name.value for p in positional + list(params.kwonly_params)}
+    posonly = {p.name.value for p in params.posonly_params}
+    for k, v in kwargs.items():
+        if k in names and k not in posonly:
+            if k in bound:
+                raise TypeError(f"got multiple values for argument '{k}'")
+            bound[k] = v
+        else:
+            extra[k] = v
+    if extra:
+        if params.star_kwarg is not None:
+            bound[params.star_kwarg.name.value] = Dict(dict(extra))
+        else:
+            raise TypeError(f"got an unexpected keyword argument '{next(iter(extra))}'")
+    elif params.star_kwarg is not None:
+        bound[params.star_kwarg.name.value] = Dict({})
+    for p in positional + list(params.kwonly_params):
+        name = p.name.value
+        if name not in bound:
+            if name in defaults:
+                bound[name] = defaults[name]
+            else:
+                raise TypeError(f"missing required argument '{name}'")
+    return bound
+
+def _owner_class(func: Function, self_value) -> Class | None:
+    cls = self_value.cls if isinstance(self_value, Instance) else self_value if isinstance(self_value, Class) else None
+    pending = [cls] if cls is not None else []
+    while pending:
+        c = pending.pop(0)
+        if any(v is func for v in c.attrs.values()):
+            return c
+        pending.extend(b for b in c.bases if isinstance(b, Class))
+    return None
