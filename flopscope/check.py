@@ -115,14 +115,22 @@ class _ArgBuilder:
 
 
 def run_program(path: str, shapes: list[str] | None = None, entry: str | None = None, args: list[str] | None = None,
-                source: str | None = None, capture_output: bool = True) -> Measurement:
-    """Run the solver at the given sizes and measure every charge by call site."""
+                source: str | None = None, capture_output: bool = True, contract: str | None = None,
+                seed: int = 0) -> Measurement:
+    """Run the solver at the given sizes and measure every charge by call site.
+
+    With ``contract="estimator"`` the program runs as the competition runs it: its
+    Estimator is built and ``setup(ctx)`` runs outside any budget (measured apart,
+    in ``extra["setup"]``), then ``predict(mlp, B)`` inside ``BudgetContext(B)``, with
+    the competition's He-initialised weights from ``seed``; only predict is measured.
+    """
     import io
 
     values = parse_shapes(shapes or [])
     if source is None:
-        with open(path, encoding="utf-8") as fh:
-            source = fh.read()
+        from flopscope.analyzer.driver import read_source
+
+        source = read_source(path)
     code_text = substitute_constants(source, values)
     code = compile(code_text, path, "exec")
     flops.reset_session()
@@ -135,20 +143,26 @@ def run_program(path: str, shapes: list[str] | None = None, entry: str | None = 
     out = io.StringIO()
     redirect = contextlib.redirect_stdout(out) if capture_output else contextlib.nullcontext()
     module_level = 0
+    setup = None
     with redirect, _as_module(module, path):
         try:
             exec(code, module.__dict__)
-            if entry is not None:
+            if entry is not None or contract is not None:
                 # The analyzer predicts the entry alone: what the module's top level
                 # charged is set apart (reported in a note), and the entry measured alone.
                 module_level = _collect(path).total
                 flops.reset_session()
-                _call_entry(module.__dict__, entry, args or [], values)
+            if entry is not None:
+                _call_entry(module.__dict__, entry, args or [], values, seed)
+            elif contract is not None:
+                setup = _run_contract(module.__dict__, path, values, seed)
         except Exception as err:  # noqa: BLE001 - the solver's own failure is reported, not raised
             error = err
             error_site = _site_of(err, path)
     measured = _collect(path)
     measured.extra["module_level"] = module_level
+    if setup is not None:
+        measured.extra["setup"] = setup
     measured.error = error
     measured.error_site = error_site
     measured.stdout = out.getvalue()
@@ -193,8 +207,33 @@ def _site_of(err, path: str):
     return best
 
 
-def _call_entry(namespace: dict, entry: str, args: list[str], values: dict) -> Any:
-    builder = _ArgBuilder(values)
+def _run_contract(namespace: dict, path: str, values: dict, seed: int) -> int:
+    """Build the Estimator, run setup(ctx) outside the budget, then predict(mlp, B) inside
+    BudgetContext(B). Returns what setup charged (the session is reset before predict)."""
+    import tempfile
+
+    from flopscope import contract as contracts
+
+    missing = [n for n in (contracts.WIDTH, contracts.DEPTH, contracts.BUDGET) if values.get(n) is None]
+    if missing:
+        raise UsageError(f"--contract estimator runs the program: give {', '.join(missing)} a value "
+                         f"(--shapes w=64,L=8,B=1e9)")
+    w, depth, budget = (values[n] for n in (contracts.WIDTH, contracts.DEPTH, contracts.BUDGET))
+    cls = contracts.find_estimator(namespace)
+    with tempfile.TemporaryDirectory(prefix="flopscope-scratch-") as scratch:
+        estimator = cls()
+        if hasattr(estimator, "setup"):
+            estimator.setup(contracts.setup_context(w, depth, budget, seed, path, scratch))
+        setup = _collect(path).total
+        flops.reset_session()
+        mlp = contracts.build_mlp(w, depth, seed)
+        with flops.BudgetContext(flop_budget=budget, quiet=True):
+            estimator.predict(mlp, budget)
+    return setup
+
+
+def _call_entry(namespace: dict, entry: str, args: list[str], values: dict, seed: int = 0) -> Any:
+    builder = _ArgBuilder(values, seed)
     built = {}
     for text in args:
         name, expr = split_arg(text)
@@ -293,13 +332,15 @@ class CheckResult:
 
 
 def check_program(path: str, shapes: list[str] | None = None, entry: str | None = None, args: list[str] | None = None,
-                  budget: str | None = None, display_path: str | None = None) -> CheckResult:
+                  budget: str | None = None, display_path: str | None = None, contract: str | None = None,
+                  seed: int = 0, timeout_s: float | None = 120.0, max_memory_mb: float | None = 4096) -> CheckResult:
     """Predict with the analyzer, measure with the runtime, and compare site by site."""
     import warnings
 
     from flopscope.analyzer import analyze
 
-    analysis = analyze(path, shapes=shapes, entry=entry, args=args, budget=budget, display_path=display_path)
+    analysis = analyze(path, shapes=shapes, entry=entry, args=args, budget=budget, display_path=display_path,
+                       contract=contract, timeout_s=timeout_s, max_memory_mb=max_memory_mb)
     if analysis.symbols and any(v is None for v in analysis.symbols.values()):
         missing = ", ".join(k for k, v in analysis.symbols.items() if v is None)
         raise UsageError(f"flopscope check runs the program, so every symbol needs a value (--shapes {missing.split(', ')[0]}=VALUE): {missing}")
@@ -307,7 +348,7 @@ def check_program(path: str, shapes: list[str] | None = None, entry: str | None 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
         with np.errstate(all="ignore"):
-            measured = run_program(path, shapes=run_shapes, entry=entry, args=args)
+            measured = run_program(path, shapes=run_shapes, entry=entry, args=args, contract=contract, seed=seed)
     return compare(analysis, measured, display_path or path)
 
 
@@ -359,6 +400,11 @@ def compare(analysis, measured: Measurement, path: str) -> CheckResult:
     notes = []
     run_error = None
     total_p, total_m = analysis.value, measured.total
+    if "setup" in measured.extra:
+        setup = getattr(analysis, "setup", None)
+        predicted = "?" if setup is None or setup.value is None else f"{setup.value:,}"
+        notes.append(f"setup(ctx), outside the budget: predicted {predicted}, measured {measured.extra['setup']:,} "
+                     "(not part of the total)")
     if measured.extra.get("module_level"):
         notes.append(f"the module's top level charged {measured.extra['module_level']:,} FLOPs before the entry ran; "
                      "the entry is measured alone, as it is predicted")

@@ -20,9 +20,14 @@ examples:
   flopscope analyze model.py --entry forward --shapes n=256 --arg 'W=array(n, n)' --arg 'x=array(n)'
   flopscope analyze model.py --entry MLP.predict --shapes w=64,L=8 \\
       --arg 'self=obj(width=w, depth=L, weights=[array(w, w)] * L)' --arg 'x=array(w)'
+  flopscope analyze solver.py --contract estimator --shapes w=256,L=32,B=2.72e11
 
 --shapes NAME=VALUE gives a symbol a value; --shapes NAME keeps it symbolic. A name
 that is also a module-level constant (n = 256) becomes that symbol.
+--contract estimator analyzes class Estimator as the competition runs it: setup(ctx)
+apart (reported on its own line), then predict(mlp, budget) within a budget of B FLOPs,
+mlp of width w and depth L (L weight matrices of shape (w, w)).
+--timeout and --max-memory stop a long analysis and report what is known so far.
 --arg NAME=EXPR gives --entry's parameter NAME a value: an expression over the
 symbols with array(d0, d1, ...), obj(attr=..., ...), lists and tuples.
 
@@ -35,10 +40,12 @@ CHECK_EPILOG = """\
 examples:
   flopscope check examples/guide_solver.py --shapes n=256
   flopscope check examples/estimator.py --entry Ridge.predict --shapes n=512,d=64 --arg 'X=array(n, d)'
+  flopscope check solver.py --contract estimator --shapes w=64,L=8,B=1e9
 
 The options are those of analyze; every symbol needs a value, since the program runs.
 For --entry, array(...) becomes a metered array of seeded random numbers and obj(...)
-an object with those attributes.
+an object with those attributes. With --contract estimator the weights are the
+competition's: He-initialised N(0, 2/w) float32 from --seed.
 
 verdicts: agree (an exact prediction equals the measurement), within bound (a bound
 holds), MISMATCH, unknown (part of the prediction is unknown).
@@ -87,7 +94,7 @@ def build_parser() -> argparse.ArgumentParser:
         epilog=CHECK_EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    _add_program_options(check)
+    _add_program_options(check, running=True)
     costs = sub.add_parser(
         "costs",
         help="print the cost table: every op's formula and a worked example",
@@ -99,14 +106,47 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _add_program_options(p: argparse.ArgumentParser) -> None:
+def _add_program_options(p: argparse.ArgumentParser, running: bool = False) -> None:
     p.add_argument("path", metavar="PATH", help="the solver's Python file")
     p.add_argument("--shapes", action="append", default=[], metavar="SPEC",
-                   help="symbols and their values: n=256,m=64 (repeatable); a bare name stays symbolic")
+                   help="symbols and their values: n=256,m=64,B=2.72e11 (repeatable); a bare name stays symbolic")
     p.add_argument("--entry", metavar="NAME", help="analyze one function or method (Class.method) instead of the module")
     p.add_argument("--arg", action="append", default=[], metavar="NAME=EXPR", help="a value for a parameter of --entry (repeatable)")
+    p.add_argument("--contract", choices=("estimator",), metavar="NAME",
+                   help="run the program as the competition runs it: 'estimator' builds class Estimator, runs "
+                   "setup(ctx) apart and predict(mlp, budget) within a budget; symbols w (width), L (depth), B (budget)")
     p.add_argument("--budget", metavar="N", help="also check the total against N FLOPs")
     p.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
+    p.add_argument("--timeout", type=_seconds, default=120.0, metavar="SECONDS",
+                   help="stop the analysis after this long and report what is known (default: 120; 0: no limit)")
+    p.add_argument("--max-memory", type=_megabytes, default=4096, metavar="MB",
+                   help="stop the analysis above this much memory and report what is known (default: 4096)")
+    if running:
+        p.add_argument("--seed", type=int, default=0, metavar="N",
+                       help="the seed of the arrays the program is given (--arg arrays, the contract's weights)")
+    else:
+        p.add_argument("--sort", choices=("line", "cost"), default="line",
+                       help="order of the call sites: by source line (default) or costliest first")
+
+
+def _seconds(text: str) -> float | None:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number of seconds, got {text!r}") from None
+    if value < 0 or value != value:
+        raise argparse.ArgumentTypeError(f"expected a non-negative number of seconds, got {text!r}")
+    return value or None
+
+
+def _megabytes(text: str) -> float | None:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number of megabytes, got {text!r}") from None
+    if value < 0 or value != value:
+        raise argparse.ArgumentTypeError(f"expected a non-negative number of megabytes, got {text!r}")
+    return value or None
 
 
 def _wants_json(argv: list[str]) -> bool:
@@ -119,6 +159,29 @@ def _wants_json(argv: list[str]) -> bool:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """The command, ending quietly on Ctrl-C and on a closed output pipe (| head)."""
+    try:
+        return _main(argv)
+    except KeyboardInterrupt:
+        print("flopscope: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        _quiet_stdout()
+        return 0
+
+
+def _quiet_stdout() -> None:
+    """The reader closed the pipe: send what is left of the output nowhere."""
+    import os
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
+
+
+def _main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     _Parser.json_errors = _wants_json(argv)
     parser = build_parser()
@@ -147,11 +210,18 @@ def _run_program_command(name: str, args, compute, render_text, render_json) -> 
     and turn every failure into a message and exit code 2, JSON included."""
     from flopscope.analyzer import UsageError
     from flopscope.analyzer.render import dumps, error_json
-    from flopscope.analyzer.result import SourceSyntaxError
+    from flopscope.analyzer.driver import SourceSyntaxError
 
     as_json = args.format == "json"
     try:
-        result = compute(args.path, shapes=args.shapes, entry=args.entry, args=args.arg, budget=args.budget)
+        options = dict(shapes=args.shapes, entry=args.entry, args=args.arg, budget=args.budget, contract=args.contract,
+                       timeout_s=args.timeout, max_memory_mb=args.max_memory)
+        if hasattr(args, "seed"):
+            options["seed"] = args.seed
+        result = compute(args.path, **options)
+        if getattr(args, "sort", "line") == "cost":
+            result.sites.sort(key=lambda s: -(s.value if s.value is not None else float("inf")))
+        output = dumps(render_json(result)) if as_json else render_text(result)
     except SourceSyntaxError as err:
         return _fail(str(err), args.path, as_json, code="FS001", dumps=dumps, error_json=error_json)
     except UsageError as err:
@@ -159,7 +229,7 @@ def _run_program_command(name: str, args, compute, render_text, render_json) -> 
     except Exception as err:  # noqa: BLE001 - an internal error is reported, never a traceback
         return _fail(f"flopscope {name}: internal error: {type(err).__name__}: {err}", args.path, as_json,
                      code="FS999", dumps=dumps, error_json=error_json)
-    print(dumps(render_json(result)) if as_json else render_text(result))
+    print(output)
     return result.exit_code
 
 

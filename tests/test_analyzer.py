@@ -37,7 +37,7 @@ def test_case(case, tmp_path):
     path, result = _analyze(case, tmp_path)
     names = [s.split("=")[0] for s in case.shapes]
     if case.formula is not None:
-        assert _same_formula(result.total, case.formula, names), (str(result.total), case.formula)
+        assert _same_formula(result.in_symbols(result.total), case.formula, names), (str(result.total), case.formula)
     assert result.value == case.value, (result.value, str(result.total))
     assert result.label == case.label
     assert result.exit_code == case.exit, text(result)

@@ -16,8 +16,9 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 PKG = ROOT / "flopscope"
-LAYERS = ["values", "facts", "record", "pricing", "evaluation", "builtins", "flow", "statements", "result", "render"]
-LEAVES = {"loops", "model", "assets", "argspec", "diagnostics"}
+LAYERS = ["values", "facts", "record", "pricing", "evaluation", "builtins", "flow", "statements", "result", "render",
+          "driver"]
+LEAVES = {"loops", "model", "assets", "argspec", "diagnostics", "limits"}
 
 
 def imported_modules(path: Path) -> set[str]:

@@ -121,7 +121,7 @@ def check_program(source: str, values: dict, path: Path, exact: bool = True) -> 
             problems.append(f"measured {measured.total} exceeds the bound {analysis.value} ({analysis.label})")
         if analysis.label != "upper bound":
             problems.append(f"labelled {analysis.label}, not upper bound")
-    value = formula_value(analysis.total, values)
+    value = formula_value(analysis.in_symbols(analysis.total), values)
     if value != analysis.value:
         problems.append(f"the formula {analysis.total} is {value} at {values}, the analyzer's value is {analysis.value}")
     if exact:

@@ -12,6 +12,7 @@ unknown). SymPy and libcst are imported here, never by ``import flopscope``.
 from __future__ import annotations
 
 from flopscope.analyzer.argspec import UsageError
-from flopscope.analyzer.result import Analysis, analyze, analyze_source
+from flopscope.analyzer.driver import SourceSyntaxError, analyze, analyze_source
+from flopscope.analyzer.result import Analysis
 
-__all__ = ["Analysis", "UsageError", "analyze", "analyze_source"]
+__all__ = ["Analysis", "SourceSyntaxError", "UsageError", "analyze", "analyze_source"]

@@ -15,7 +15,7 @@ class UsageError(Exception):
     """A command-line argument flopscope cannot use (exit code 2)."""
 
 
-_ITEM = re.compile(r"^\s*([A-Za-z_][A-Za-z0-9_]*)\s*(?:=\s*([0-9][0-9_]*)\s*)?$")
+_ITEM = re.compile(r"^\s*([A-Za-z_][A-Za-z0-9_]*)\s*(?:=\s*([0-9][0-9_]*(?:\.[0-9_]*)?(?:[eE]\+?[0-9]+)?)\s*)?$")
 
 
 def parse_shapes(specs: list[str]) -> dict[str, int | None]:
@@ -36,8 +36,18 @@ def parse_shapes(specs: list[str]) -> dict[str, int | None]:
                 raise UsageError(f"--shapes: {name!r} is a Python keyword, not a usable symbol name")
             if name in out:
                 raise UsageError(f"--shapes: {name!r} is given twice")
-            out[name] = int(value.replace("_", "")) if value is not None else None
+            out[name] = _size_value(name, value) if value is not None else None
     return out
+
+
+def _size_value(name: str, text: str) -> int:
+    """An integer size, also written 2.72e11 or 1_000_000 (it must be a whole number)."""
+    from fractions import Fraction
+
+    value = Fraction(text.replace("_", ""))
+    if value.denominator != 1:
+        raise UsageError(f"--shapes: {name}={text} is not a whole number")
+    return int(value)
 
 
 def split_arg(text: str) -> tuple[str, str]:

@@ -31,5 +31,8 @@ CODES: dict[str, tuple[str, str]] = {
     "FS120": ("warning", "a budget or namespace argument the analyzer cannot read"),
     "FS121": ("info", "a symbol without a value: the formula is symbolic and its value unknown"),
     "FS122": ("unknown", "a data file the solver loads (fnp.load) that the analyzer cannot find or read: the shapes of its arrays are unknown"),
+    "FS123": ("info", "an environment variable read: its default is taken"),
+    "FS124": ("unknown", "the analysis stopped before the end (its time limit, its memory ceiling, or an interrupt): what it had not analyzed is unknown"),
+    "FS125": ("warning", "the contract's predict returns something other than an array of shape (L, w)"),
     "FS999": ("exit 2", "an internal error of the analyzer (please report it)"),
 }

@@ -182,7 +182,13 @@ class Evaluator(Pricer):
         return Scalar(sympy.Integer(int(node.evaluated_value)), "int")
 
     def expr_Float(self, node: cst.Float, scope) -> Value:
-        return Scalar(sympy.Float(node.evaluated_value), "float")
+        value = node.evaluated_value
+        # 0.5 is 1/2 exactly; a decimal such as 0.1 is kept as the fraction it is written
+        # as when the float is that fraction's nearest double (int(0.1 * B) is B // 10)
+        r = sympy.nsimplify(value, rational=True) if value == value and abs(value) != float("inf") else None
+        if r is not None and r.is_Rational and float(r) == value and r.q <= 10**6:
+            return Scalar(r, "float")
+        return Scalar(sympy.Float(value), "float")
 
     def expr_Imaginary(self, node: cst.Imaginary, scope) -> Value:
         return Scalar(sympy.sympify(node.evaluated_value), "complex")

@@ -55,6 +55,10 @@ class Facts():
         self._index_names: dict[str, int] = {}
         self.order_assumed = 0  # einsum orders chosen at assumed sizes
         self.order_assumed_now = False
+        # Named sizes: a compound size a program computes and names (n = int(0.5 * B) // per)
+        # becomes a symbol of that name, so formulas read n instead of its definition.
+        self.definitions: dict = {}  # symbol -> definition (in symbols and earlier names)
+        self.definition_sites: dict = {}  # symbol -> (line, col)
 
     def decider(self, relation) -> bool:
         """Settle a comparison between symbolic sizes (for the shape rules)."""
@@ -67,7 +71,7 @@ class Facts():
             proved = self.prove_over_bounds(relation)
             if proved is not None:
                 return proved
-        if free & self.data_symbols or any(self.values.get(str(s)) is None for s in free - loop_vars - self.data_symbols):
+        if free & self.data_symbols or any(s not in self.substitution for s in free - loop_vars - self.data_symbols):
             if general_one:
                 return False  # a size in general position is not 1
             from flopscope.costs.dims import UndecidableDimension
@@ -91,7 +95,7 @@ class Facts():
         (``mark``) the loops over those indices are followed iteration by iteration."""
         loop_vars = {b.var for b in self.loop_bounds}
         free = relation.free_symbols
-        if free & self.data_symbols or any(self.values.get(str(s)) is None for s in free - loop_vars):
+        if free & self.data_symbols or any(s not in self.substitution for s in free - loop_vars):
             return None
         relation = relation.xreplace(self.substitution)
         proved = self.prove_over_bounds(relation)
@@ -113,8 +117,13 @@ class Facts():
     def prove_over_bounds(self, relation) -> bool | None:
         """A relation (sizes already given their values) that holds, or fails, for every
         index between its loops' bounds (exact for conditions linear in the indices)."""
-        bounds = [L.LoopBounds(b.var, sympy.sympify(b.lo).xreplace(self.substitution),
-                               sympy.sympify(b.hi).xreplace(self.substitution)) for b in self.loop_bounds]
+        sub = self.substitution
+
+        def at(x):
+            return None if x is None else sympy.sympify(x).xreplace(sub)
+
+        bounds = [L.LoopBounds(b.var, at(b.lo), at(b.hi), lo_bound=at(b.lo_bound), hi_bound=at(b.hi_bound))
+                  for b in self.loop_bounds]
         if isinstance(relation, (sympy.Eq, sympy.Ne)):
             diff = sympy.expand(relation.lhs - relation.rhs)
             if diff == 0:
@@ -284,6 +293,45 @@ class Facts():
         if diff.is_nonpositive:
             return False
         return True
+
+    def name_size(self, name: str, expr, site) -> sympy.Symbol | None:
+        """A symbol standing for a compound size the program names, or None to keep the
+        expression (a plain polynomial in the symbols, or one that depends on a loop index
+        or on data). The symbol's value at the given sizes is substituted like a symbol's."""
+        expr = sympy.sympify(expr)
+        free = expr.free_symbols
+        if (self.loop_bounds or not free or free & (self.index_symbols | self.data_symbols)
+                or not expr.has(sympy.floor, sympy.ceiling, sympy.Min, sympy.Max, sympy.Mod, sympy.Piecewise)
+                or expr.has(sympy.Float) or not name.isidentifier()):
+            return None
+        taken = {str(s) for s in self.symbols.values()} | {str(s) for s in self.definitions} | {
+            str(s) for s in self.index_symbols}
+        label, k = name, 1
+        while label in taken:
+            k += 1
+            label = f"{name}_{k}"
+        assumptions = {"integer": bool(expr.is_integer)}
+        if expr.is_positive:
+            assumptions["positive"] = True
+        elif expr.is_nonnegative:
+            assumptions["nonnegative"] = True
+        sym = sympy.Symbol(label, **assumptions)
+        self.definitions[sym] = expr
+        self.definition_sites[sym] = site
+        value = self.numeric(expr)
+        if value is not None:
+            self.substitution[sym] = value
+        return sym
+
+    def unname(self, expr):
+        """An expression in the symbols alone: named sizes replaced by their definitions."""
+        expr = sympy.sympify(expr)
+        for _ in range(len(self.definitions) + 1):
+            named = expr.free_symbols & set(self.definitions)
+            if not named:
+                break
+            expr = expr.xreplace({s: self.definitions[s] for s in named})
+        return expr
 
     def fresh_index(self, target) -> sympy.Symbol:
         if isinstance(target, str):

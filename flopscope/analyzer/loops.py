@@ -31,6 +31,11 @@ class LoopBounds:
     start: Any = None
     step: Any = None
     trips: Any = None
+    # Looser bounds that are simpler expressions: range(a, b, c) with c > 0 also has
+    # var <= b - 1 (for c < 0, var >= b + 1), which proves b - var >= 1 where hi, the
+    # exact last value a + c*(ceil((b - a)/c) - 1), does not simplify.
+    lo_bound: Any = None
+    hi_bound: Any = None
 
 
 @lru_cache(maxsize=None)
@@ -41,13 +46,43 @@ def _power_sum(k: int):
     return T, sympy.expand(sympy.summation(t**k, (t, 0, T - 1)))
 
 
-def sum_over_trips(expr, var: sympy.Symbol, start, step, trips):
-    """sum_{t=0}^{trips-1} expr(var = start + step*t), in closed form when possible."""
+def chunk_of(expr, var, step, stop):
+    """The ``Min(step, stop - var)`` in ``expr`` (a chunk: ``for i in range(0, n, C)`` with
+    ``min(C, n - i)``), or None."""
+    if stop is None or not (sympy.sympify(step).is_number and step > 0):
+        return None
+    rest = sympy.expand(stop - var)
+    for m in sympy.sympify(expr).atoms(sympy.Min):
+        if len(m.args) == 2 and step in m.args:
+            other = m.args[0] if m.args[1] == step else m.args[1]
+            if sympy.expand(other - rest) == 0:
+                return m
+    return None
+
+
+def sum_over_trips(expr, var: sympy.Symbol, start, step, trips, stop=None):
+    """sum_{t=0}^{trips-1} expr(var = start + step*t), in closed form when possible.
+
+    With ``stop`` (the loop is ``range(start, stop, step)``), a chunk ``min(step,
+    stop - var)`` is ``step`` in every iteration but the last: the sum is taken over
+    the full chunks, and the last one added (the caller guards ``trips >= 1``).
+    """
     expr = sympy.sympify(expr)
     if var not in expr.free_symbols:
         return expr * trips
+    chunk = chunk_of(expr, var, step, stop)
+    if chunk is not None:
+        trips = sympy.sympify(trips)
+        last_var = start + step * (trips - 1)
+        full = sum_over_trips(expr.xreplace({chunk: step}), var, start, step, trips - 1)
+        last = expr.xreplace({chunk: stop - last_var}).subs(var, last_var)
+        return sympy.expand(full + last)
     t = sympy.Dummy("t", integer=True, nonnegative=True)
     inner = sympy.expand(expr.subs(var, start + step * t))
+    if inner.has(sympy.Min, sympy.Max):
+        # min(CHUNK, n - start): a threshold in t, where the Piecewise split finds it
+        inner = inner.replace(lambda e: isinstance(e, (sympy.Min, sympy.Max)) and t in e.free_symbols,
+                              lambda e: e.rewrite(sympy.Piecewise))
     if inner.is_polynomial(t):
         poly = sympy.Poly(inner, t)
         total = sympy.Integer(0)
@@ -162,10 +197,12 @@ def trip_count(start, stop, step):
     return sympy.ceiling((stop - start) / step)
 
 
-def substitute_extreme(expr, bounds: list[LoopBounds], lowest: bool):
+def substitute_extreme(expr, bounds: list[LoopBounds], lowest: bool, loose: bool = False):
     """Replace loop indices by the bound that minimises (or maximises) a linear ``expr``.
 
-    Innermost loops first, since their bounds may mention outer indices.
+    Innermost loops first, since their bounds may mention outer indices. With
+    ``loose``, the looser but simpler bounds (``b - 1`` for ``range(a, b)``) are used
+    where a loop has them: still a sound extreme for a proof of a lower bound.
     """
     for b in reversed(bounds):
         if b.var not in expr.free_symbols:
@@ -178,29 +215,43 @@ def substitute_extreme(expr, bounds: list[LoopBounds], lowest: bool):
         coeff = expanded.coeff(b.var)
         if coeff.free_symbols & {x.var for x in bounds}:
             return None
+        lo = b.lo_bound if loose and b.lo_bound is not None else b.lo
+        hi = b.hi_bound if loose and b.hi_bound is not None else b.hi
         if coeff.is_nonnegative:
-            expr = expr.subs(b.var, b.lo if lowest else b.hi)
+            expr = expr.subs(b.var, lo if lowest else hi)
         elif coeff.is_nonpositive:
-            expr = expr.subs(b.var, b.hi if lowest else b.lo)
+            expr = expr.subs(b.var, hi if lowest else lo)
         else:
             return None
     return expr
 
 
 def provably_nonnegative(expr, bounds: list[LoopBounds]) -> bool:
-    """True if ``expr >= 0`` for every value of the enclosing loop indices and sizes."""
-    expr = sympy.expand(sympy.sympify(expr))
+    """True if ``expr >= 0`` for every value of the enclosing loop indices and sizes.
+    ``Min(a, b)`` is when both are, ``Max(a, b)`` when either is."""
+    expr = sympy.sympify(expr)
+    if isinstance(expr, sympy.Min):
+        return all(provably_nonnegative(a, bounds) for a in expr.args)
+    if isinstance(expr, sympy.Max):
+        return any(provably_nonnegative(a, bounds) for a in expr.args)
+    expr = sympy.expand(expr)
     if expr.is_nonnegative:
         return True
-    low = substitute_extreme(expr, bounds, lowest=True)
-    if low is None:
-        return False
-    low = sympy.expand(low)
-    return bool(low.is_nonnegative)
+    for loose in (False, True):
+        low = substitute_extreme(expr, bounds, lowest=True, loose=loose)
+        if low is not None and sympy.expand(low).is_nonnegative:
+            return True
+    return False
 
 
 def provably_positive(expr, bounds: list[LoopBounds]) -> bool:
-    return provably_nonnegative(sympy.sympify(expr) - 1, bounds)
+    """True if ``expr >= 1`` (sizes are integers) for every value of the loop indices."""
+    expr = sympy.sympify(expr)
+    if isinstance(expr, sympy.Min):
+        return all(provably_positive(a, bounds) for a in expr.args)
+    if isinstance(expr, sympy.Max):
+        return any(provably_positive(a, bounds) for a in expr.args)
+    return provably_nonnegative(expr - 1, bounds)
 
 
 # ---------------------------------------------------------------------- exact numbers from size expressions

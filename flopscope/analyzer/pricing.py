@@ -341,7 +341,7 @@ class Pricer(Recorder):
             for d in s:
                 free |= sympy.sympify(d).free_symbols
         loop_vars = {b.var for b in self.loop_bounds}
-        if free & self.data_symbols or any(self.values.get(str(x)) is None for x in free - loop_vars):
+        if free & self.data_symbols or any(x not in self.substitution for x in free - loop_vars):
             return False
         points = self.index_points()
         if not points:

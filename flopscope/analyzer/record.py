@@ -18,6 +18,7 @@ import libcst as cst
 import sympy
 
 from flopscope.analyzer.facts import Facts
+from flopscope.analyzer.limits import Progress
 from flopscope.analyzer.model import EXACT, UNKNOWN, BudgetInfo, Diagnostic, Event, Site, worse
 from flopscope.analyzer.values import Class, Dict, Instance, List, ObjectValue, Unknown, Value
 
@@ -99,6 +100,12 @@ class Recorder(Facts):
         self.depth = 0
         self.module_scope = Scope(None, "module")
         self.positions: Any = None
+        self.progress = Progress(path=path)  # the line being analyzed, for the watcher (limits.py)
+        self.real_path = path  # the file on disk (path may be how it is displayed)
+        self.setup_events: list[Event] = []  # the contract's setup (outside the budget)
+        self.contract_setup = False
+        self.contract_ran = False
+        self.stop: str | None = None  # why the analysis stopped early, if it did
 
     def pos(self, node: cst.CSTNode) -> Site:
         try:
@@ -160,6 +167,30 @@ class Recorder(Facts):
         node.visit(finder)
         if finder.calls:
             self.charge_unknown(node, "unanalyzed code", "code the analyzer does not follow may contain counted calls; its cost is unknown", "FS103")
+
+    def stopped(self, reason: str) -> None:
+        """The analysis was stopped (time limit, memory ceiling, interrupted): events that
+        belong to loops still being summed are dropped, and the rest of the program is one
+        unknown cost at the line where it stopped."""
+        open_vars = {b.var for b in self.loop_bounds}
+        if open_vars:
+            self.events = [e for e in self.events
+                           if not (sympy.sympify(e.total).free_symbols | sympy.sympify(e.count).free_symbols) & open_vars]
+        line = self.progress.line
+        self.stop = f"{reason} at line {line}"
+        self.progress.stopped, self.progress.stopped_at = reason, line
+        self.loop_bounds.clear()
+        self.label_stack[:] = [EXACT]
+        self.region_stack.clear()
+        sym = sympy.Symbol(f"unknown{next(self._unknowns)}", nonnegative=True)
+        site = Site(line, 1)
+        self.events.append(Event(site=site, op="the rest of the analysis", per_call=sym, count=sympy.Integer(1),
+                                 total=sym, namespace="", functions=(), budgets=tuple(b.ident for b in self.budgets),
+                                 label=UNKNOWN))
+        key = (line, 1, "FS124", reason)
+        self.diagnostics[key] = Diagnostic(line, 1, "FS124", "warning",
+                                           f"the analysis stopped here ({reason}): the cost of what it had not "
+                                           "analyzed yet is unknown")
 
     def pop_write_log(self) -> list:
         """End a nested write log; its entries join the enclosing one (first old value wins)."""

@@ -67,6 +67,17 @@ def text(a: Analysis) -> str:
         for n in a.namespaces:
             lines.append(f"  {n.name:<{width}}  {fmt(n.total)}  = {num(n.value)}{_lab(n.label)}")
     lines.append("")
+    if a.definitions:
+        lines.append("where:")
+        width = max(len(str(d[0])) for d in a.definitions)
+        for name, definition, value, line, col in a.definitions:
+            lines.append(f"  {str(name):<{width}} = {fmt(definition)}  = {num(value)}  ({a.path}:{line}:{col})")
+        lines.append("")
+    if a.setup is not None:
+        lines.append(f"setup (outside the budget, not in the total): {fmt(a.setup.total)}  = {num(a.setup.value)}"
+                     f"{_lab(a.setup.label)}")
+    if a.stopped:
+        lines.append(f"the analysis stopped: {a.stopped}; what it had not analyzed is unknown")
     total = f"total: {fmt(a.total)}  = {num(a.value)}  ({a.label})"
     if a.label == UNKNOWN and a.known_value is not None:
         total += f"; the known part is {num(a.known_value)}"
@@ -74,15 +85,16 @@ def text(a: Analysis) -> str:
     for b in a.budgets:
         where = "--budget" if b.kind == "--budget" else f"{a.path}:{b.line}:{b.col}"
         name = f" {b.function}" if b.function else (f" [{b.namespace}]" if b.namespace else "")
-        if b.within is None:
-            verdict = "cannot be checked" if b.value is None or b.flop_budget is None else "not decided (the prediction is an upper bound)"
-            lines.append(f"budget {where}{name}: predicted {num(b.value)} of {num(_int(b.flop_budget))}: {verdict}")
+        limit = b.limit if b.limit is not None else _int(b.flop_budget)
+        if b.within is None or limit is None or b.value is None:
+            verdict = "cannot be checked" if b.value is None or limit is None else "not decided (the prediction is an upper bound)"
+            lines.append(f"budget {where}{name}: predicted {num(b.value)} of {num(limit)}: {verdict}")
         else:
-            head = _int(b.flop_budget) - b.value
+            head = limit - b.value
             status = "within budget" if b.within else "OVER BUDGET"
             lines.append(
-                f"budget {where}{name}: predicted {num(b.value)} of {num(_int(b.flop_budget))} "
-                f"({100.0 * b.value / max(_int(b.flop_budget), 1):.1f}%), headroom {head:,}: {status}{_lab(b.label)}"
+                f"budget {where}{name}: predicted {num(b.value)} of {num(limit)} "
+                f"({100.0 * b.value / max(limit, 1):.1f}%), headroom {head:,}: {status}{_lab(b.label)}"
             )
     if a.diagnostics:
         lines.append("")
@@ -123,13 +135,19 @@ def to_json(a: Analysis) -> dict:
                        "label": f.label} for f in a.functions],
         "namespaces": [{"name": n.name, "formula": fmt(n.total), "value": n.value, "label": n.label} for n in a.namespaces],
         "budgets": [
-            {"line": b.line, "col": b.col, "flop_budget": _int(b.flop_budget), "formula": fmt(b.formula), "value": b.value,
+            {"line": b.line, "col": b.col, "flop_budget": b.limit if b.limit is not None else _int(b.flop_budget),
+             "formula": fmt(b.formula), "value": b.value,
              "within": b.within, "label": b.label, "namespace": b.namespace, "kind": b.kind, "function": b.function}
             for b in a.budgets
         ],
         "diagnostics": [
             {"line": d.line, "col": d.col, "code": d.code, "severity": d.severity, "message": d.message} for d in a.diagnostics
         ],
+        "definitions": [{"name": str(n), "formula": fmt(d), "value": v, "line": line, "col": col}
+                        for n, d, v, line, col in a.definitions],
+        "setup": None if a.setup is None else {"formula": fmt(a.setup.total), "value": a.setup.value,
+                                               "label": a.setup.label},
+        "stopped": a.stopped,
         "exit_code": a.exit_code,
     }
 

@@ -1,4 +1,4 @@
-"""Running an analysis and summarising its events.
+"""Summarising an analysis: from raw events to the formulas a user reads.
 
 The interpreter produces raw events; this module aggregates them per call
 site, per user function, per namespace and per budget, expands the formulas
@@ -11,13 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-import libcst as cst
 import sympy
 
-from flopscope.analyzer.argspec import ArgEvaluator, UsageError, parse_shapes, split_arg
 from flopscope.analyzer.loops import exact_modules, exact_printer
 from flopscope.analyzer.model import BOUND, EXACT, UNKNOWN, Event, worse
-from flopscope.costs.symbolic import size_symbol
 
 
 @dataclass(frozen=True)
@@ -55,6 +52,7 @@ class BudgetCheck:
     namespace: str | None
     kind: str
     function: str | None
+    limit: int | None = None  # the budget's value at the given sizes
 
 
 @dataclass
@@ -72,6 +70,20 @@ class Analysis:
     known_value: int | None = None  # the total without its unknown parts
     entry: str | None = None
     extra: dict = field(default_factory=dict)
+    setup: Subtotal | None = None  # the contract's setup(ctx) (and __init__): outside the budget, not in the total
+    stopped: str | None = None  # why (and where) the analysis stopped early, if it did
+    definitions: list = field(default_factory=list)  # (named size, its definition, value, line, col)
+
+    def in_symbols(self, expr):
+        """A formula in the symbols alone: the named sizes replaced by their definitions."""
+        expr = sympy.sympify(expr)
+        named = {d[0]: d[1] for d in self.definitions}
+        for _ in range(len(named) + 1):
+            used = expr.free_symbols & set(named)
+            if not used:
+                break
+            expr = expr.xreplace({x: named[x] for x in used})
+        return expr
 
     @property
     def exact(self) -> bool:
@@ -179,7 +191,7 @@ def _label_of(events) -> str:
 
 
 def summarise(analyzer, path: str, entry: str | None) -> Analysis:
-    subs = {analyzer.symbols[k]: sympy.Integer(v) for k, v in analyzer.values.items() if v is not None}
+    subs = dict(analyzer.substitution)  # the symbols' values, and the named sizes' where they have one
     charges = [e for e in analyzer.events if e.kind == "charge"]
     calls = [e for e in analyzer.events if e.kind == "call"]
 
@@ -231,7 +243,8 @@ def summarise(analyzer, path: str, entry: str | None) -> Analysis:
             within = value <= limit
             if not within and label == BOUND:
                 within = None  # an upper bound over the limit does not prove an overrun
-        budget_rows.append(BudgetCheck(b.line, b.col, b.flop_budget, total, value, within, label, b.namespace, b.kind, b.function))
+        budget_rows.append(BudgetCheck(b.line, b.col, b.flop_budget, total, value, within, label, b.namespace, b.kind,
+                                       b.function, limit))
 
     total = expand(sympy.Add(*[e.total for e in charges]))
     label = _label_of(charges)
@@ -239,168 +252,27 @@ def summarise(analyzer, path: str, entry: str | None) -> Analysis:
     unknown_syms = {s for s in total.free_symbols if s.name.startswith("unknown")}
     known_value = evaluate(total.xreplace({s: 0 for s in unknown_syms}), subs) if unknown_syms else value
     diagnostics = sorted(analyzer.diagnostics.values(), key=lambda d: (d.line, d.col, d.code))
-    return Analysis(path, dict(analyzer.values), site_rows, func_rows, ns_rows, budget_rows, total, value, label,
-                    diagnostics, known_value, entry, {"index_symbols": set(analyzer.index_symbols)})
-
-
-# ---------------------------------------------------------------------- running
-
-
-def analyze(path: str, shapes: list[str] | None = None, entry: str | None = None, args: list[str] | None = None,
-            budget: str | None = None, display_path: str | None = None) -> Analysis:
-    try:
-        with open(path, encoding="utf-8") as fh:
-            source = fh.read()
-    except OSError as err:
-        raise UsageError(f"{path}: cannot read the file ({err.strerror})") from None
-    return analyze_source(source, display_path or path, shapes=shapes, entry=entry, args=args, budget=budget)
-
-
-class SourceSyntaxError(UsageError):
-    pass
-
-
-def analyze_source(source: str, path: str = "<source>", shapes: list[str] | None = None, entry: str | None = None,
-                   args: list[str] | None = None, budget: str | None = None) -> Analysis:
-    from flopscope.analyzer.record import ReturnSignal
-    from flopscope.analyzer.statements import Analyzer
-    from flopscope.analyzer.values import Class, Function, Instance, ObjectValue, Scalar
-
-    values = parse_shapes(shapes or [])
-    symbols = {name: size_symbol(name) for name in values}
-    try:
-        module = cst.parse_module(source)
-    except cst.ParserSyntaxError as err:
-        raise SourceSyntaxError(f"{path}:{err.raw_line}:{err.raw_column + 1}: syntax error: {err.message}") from None
-
-    analyzer = Analyzer(source, path, symbols, values)
-    declared_late: list[str] = []
-
-    def declare(name: str):
-        if name not in symbols:
-            symbols[name] = size_symbol(name)
-            values[name] = None
-            declared_late.append(name)
-        return symbols[name]
-
-    arg_values = {}
-    evaluator = ArgEvaluator(symbols, declare)
-    for text in args or []:
-        name, expr = split_arg(text)
-        if name in arg_values:
-            raise UsageError(f"--arg {name} is given twice")
-        arg_values[name] = evaluator.evaluate(name, expr)
-    if arg_values and entry is None:
-        raise UsageError("--arg gives arguments to --entry; name the function to analyze with --entry NAME")
-    budget_value = None
-    if budget is not None:
-        try:
-            budget_value = int(str(budget).replace("_", ""))
-            if budget_value <= 0:
-                raise ValueError
-        except ValueError:
-            raise UsageError(f"--budget: expected a positive integer number of FLOPs, got {budget!r}") from None
-
-    from flopscope.costs import dims as _dims
-
-    tokens = (_dims.DECIDER.set(analyzer.decider), _dims.EVALUATOR.set(analyzer.evaluator))
-    try:
-        analyzer.module_scope.vars["__name__"] = _str("__main__" if entry is None else "solver")
-        try:
-            analyzer.run_module(module)
-        except ReturnSignal:
-            pass
-        if entry is not None:
-            _run_entry(analyzer, entry, arg_values, symbols, Class, Function, Instance, ObjectValue, Scalar)
-    finally:
-        _dims.DECIDER.reset(tokens[0])
-        _dims.EVALUATOR.reset(tokens[1])
-    for name in declared_late:
-        analyzer.diag(None, "FS121", "info", f"symbol {name} has no value; give one with --shapes {name}=VALUE")
-    result = summarise(analyzer, path, entry)
-    if budget_value is not None:
-        label = result.label
-        within = None if result.value is None or label == UNKNOWN else result.value <= budget_value
-        if within is False and label == BOUND:
-            within = None
-        result.budgets.append(BudgetCheck(0, 0, sympy.Integer(budget_value), result.total, result.value, within, label,
-                                          None, "--budget", None))
-    return result
-
-
-def _str(value: str):
-    from flopscope.analyzer.values import Str
-
-    return Str(value)
-
-
-def _run_entry(analyzer, entry: str, arg_values: dict, symbols, Class, Function, Instance, ObjectValue, Scalar) -> None:
-    from flopscope.analyzer.statements import _all_params
-
-    analyzer.events.clear()  # module-level code ran only to define things
-    parts = entry.split(".")
-    scope = analyzer.module_scope
-    target = scope.vars.get(parts[0])
-    if target is None:
-        names = sorted(k for k, v in scope.vars.items() if isinstance(v, (Function, Class)))
-        raise UsageError(f"--entry {entry}: no function or class named {parts[0]!r} at the top of the module"
-                         + (f" (found: {', '.join(names)})" if names else ""))
-    self_value = None
-    func = target
-    if len(parts) == 2:
-        if not isinstance(target, Class):
-            raise UsageError(f"--entry {entry}: {parts[0]!r} is not a class")
-        func = target.lookup(parts[1])
-        if not isinstance(func, Function):
-            raise UsageError(f"--entry {entry}: class {parts[0]} has no method {parts[1]!r}")
-        self_value = _make_instance(analyzer, target, arg_values, symbols, Instance, ObjectValue, Function, Scalar)
-    elif len(parts) > 2:
-        raise UsageError(f"--entry {entry}: use NAME or Class.method")
-    if not isinstance(func, Function):
-        raise UsageError(f"--entry {entry}: {parts[0]!r} is not a function")
-    params = [p.name.value for p in _all_params(func.node.params)]
-    if self_value is not None and params and func.kind not in ("staticmethod",):
-        params = params[1:]
-    kwargs = _bind_params(params, func, arg_values, symbols, Scalar, lambda name: (
-        f"--entry {entry}: parameter {name!r} needs a value: add --arg '{name}=...' "
-        f"(array(...), obj(...), a number or a symbol)"))
-    unused = set(arg_values) - set(params) - {"self"}
-    if unused and self_value is None:
-        raise UsageError(f"--entry {entry}: no parameter named {', '.join(sorted(unused))} (parameters: {', '.join(params) or 'none'})")
-    call_node = func.node
-    analyzer.call_function(call_node, func, [], kwargs, self_value=self_value if func.kind != "staticmethod" else None)
-
-
-def _bind_params(params, func, arg_values: dict, symbols: dict, Scalar, missing) -> dict:
-    """Keyword arguments for an entry's parameters: from --arg, else the function's
-    default, else the --shapes symbol of that name; ``missing(name)`` is the error."""
-    kwargs = {}
-    for name in params:
-        if name in arg_values:
-            kwargs[name] = arg_values[name]
-        elif name in func.defaults:
+    setup = None
+    setup_charges = [e for e in getattr(analyzer, "setup_events", []) if e.kind == "charge"]
+    if getattr(analyzer, "setup_events", None) is not None and getattr(analyzer, "contract_ran", False):
+        setup_total = expand(sympy.Add(*[e.total for e in setup_charges]))
+        setup = Subtotal("setup", setup_total, evaluate(setup_total, subs), _label_of(setup_charges))
+    used = set()
+    for expr in [total] + [r.total for r in site_rows] + [r.total for r in func_rows] + (
+            [setup.total] if setup is not None else []):
+        used |= sympy.sympify(expr).free_symbols
+    definitions = []
+    pending = [x for x in analyzer.definitions if x in used]
+    while pending:  # the named sizes the formulas use, and those their definitions use
+        x = pending.pop(0)
+        if any(d[0] == x for d in definitions):
             continue
-        elif name in symbols:
-            kwargs[name] = Scalar(symbols[name], "int")
-        else:
-            raise UsageError(missing(name))
-    return kwargs
-
-
-def _make_instance(analyzer, cls, arg_values, symbols, Instance, ObjectValue, Function, Scalar):
-    from flopscope.analyzer.statements import _all_params
-
-    given = arg_values.get("self")
-    if isinstance(given, ObjectValue):
-        return Instance(cls, dict(given.attrs))
-    inst = Instance(cls)
-    init = cls.lookup("__init__")
-    if isinstance(init, Function):
-        params = [p.name.value for p in _all_params(init.node.params)][1:]
-        kwargs = _bind_params(params, init, arg_values, symbols, Scalar, lambda name: (
-            f"--entry: {cls.name}.__init__ needs {name!r}: add --arg '{name}=...', or give "
-            f"the instance's attributes with --arg 'self=obj(...)'"))
-        mark = len(analyzer.events)
-        analyzer.call_function(init.node, init, [], kwargs, self_value=inst)
-        del analyzer.events[mark:]  # building self is not part of the entry's cost
-    return inst
+        definition = analyzer.definitions[x]
+        site = analyzer.definition_sites.get(x)
+        line, col = (site.line, site.col) if site is not None else (0, 0)
+        definitions.append((x, definition, evaluate(definition, subs), line, col))
+        pending += [y for y in definition.free_symbols if y in analyzer.definitions]
+    definitions.sort(key=lambda d: (d[3], d[4], str(d[0])))
+    return Analysis(path, dict(analyzer.values), site_rows, func_rows, ns_rows, budget_rows, total, value, label,
+                    diagnostics, known_value, entry, {"index_symbols": set(analyzer.index_symbols)}, setup,
+                    getattr(analyzer, "stop", None), definitions)

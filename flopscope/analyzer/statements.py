@@ -72,6 +72,10 @@ class Analyzer(Flow):
             self.exec_block(body, scope)
 
     def exec_stmt(self, stmt: cst.CSTNode, scope: Scope) -> None:
+        try:
+            self.progress.line = self.positions[stmt].start.line
+        except (KeyError, TypeError):
+            pass
         if isinstance(stmt, cst.SimpleStatementLine):
             for small in stmt.body:
                 self.exec_small(small, scope)
@@ -127,6 +131,10 @@ class Analyzer(Flow):
             name = target.value
             if scope.kind == "module" and name in self.symbols and isinstance(value, Scalar):
                 value = self.module_constant(name, value, node)
+            elif isinstance(value, Scalar) and value.known and value.kind == "int" and scope.kind != "class":
+                sym = self.name_size(name, value.expr, self.pos(target))
+                if sym is not None:
+                    value = Scalar(sym, "int")
             self.write(scope.target_for(name), name, value)
         elif isinstance(target, (cst.Tuple, cst.List)):
             items = self.unpack(value, len(target.elements), node)
