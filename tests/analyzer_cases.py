@@ -294,13 +294,28 @@ x = fnp.exp(fnp.ones((k, n)))
 """, ["n=9"], "5*n", 45),
 
     # ------------------------------------------------------------------ while
-    Case("while on sizes iterates at the given sizes", HEAD + """
+    Case("a while loop over a doubling counter is summed in closed form", HEAD + """
 k = 1
 x = fnp.ones(n)
 while k < n:
     x = x + x
     k = k * 2
-""", ["n=100"], "7*n", 700),
+""", ["n=100"], "n*clog2(n)", 700, codes=("FS126",)),
+    Case("a chunked while loop is summed in closed form, its short last chunk included", HEAD + """
+done = 0
+x = fnp.ones((n, m))
+while done < n:
+    step = min(16, n - done)
+    y = fnp.exp(x[done:done + step])
+    done += step
+""", ["n=100", "m=3"], "m*n", 300, codes=("FS126",)),
+    Case("a while loop on another condition is followed at the given sizes", HEAD + """
+k = 0
+x = fnp.ones(n)
+while k * k < n:
+    x = x + x
+    k = k + 1
+""", ["n=100"], "10*n", 1000, codes=("FS116",)),
     Case("while on data is unknown", HEAD + """
 x = fnp.ones(n)
 while fnp.sum(x) < 100:

@@ -34,5 +34,6 @@ CODES: dict[str, tuple[str, str]] = {
     "FS123": ("info", "an environment variable read: its default is taken"),
     "FS124": ("unknown", "the analysis stopped before the end (its time limit, its memory ceiling, or an interrupt): what it had not analyzed is unknown"),
     "FS125": ("warning", "the contract's predict returns something other than an array of shape (L, w)"),
+    "FS126": ("info", "a while loop over a counter (a fixed step, a chunk, doubling, halving) is summed in closed form"),
     "FS999": ("exit 2", "an internal error of the analyzer (please report it)"),
 }

@@ -805,10 +805,12 @@ class Evaluator(Pricer):
 
         iterable = self.eval(for_in.iter, scope)
         self.label_stack.append(self.label)
+        self.loop_depth += 1
         try:
             self.for_loop(for_in, for_in.target, iterable, body_for(for_in), inner)
         finally:
             self.label_stack.pop()
+            self.loop_depth -= 1
         if kind == "dict":
             return Dict({}, complete=False)
         return out

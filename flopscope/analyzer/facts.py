@@ -34,7 +34,8 @@ from flopscope.analyzer.values import (
 )
 
 MAX_CALL_DEPTH = 40
-UNROLL_LIMIT = 5000  # iterations analyzed one by one (while loops, non-inductive for loops)
+UNROLL_LIMIT = 5000  # iterations of a for loop analyzed one by one (one that is not summed)
+WHILE_LIMIT = 100_000  # iterations of a while loop followed one by one (the time limit stops it sooner)
 
 
 class Facts():
@@ -58,6 +59,7 @@ class Facts():
         # Named sizes: a compound size a program computes and names (n = int(0.5 * B) // per)
         # becomes a symbol of that name, so formulas read n instead of its definition.
         self.definitions: dict = {}  # symbol -> definition (in symbols and earlier names)
+        self.loop_depth = 0  # loops (for, while, comprehensions) being analyzed: no names made inside
         self.definition_sites: dict = {}  # symbol -> (line, col)
 
     def decider(self, relation) -> bool:
@@ -300,7 +302,7 @@ class Facts():
         or on data). The symbol's value at the given sizes is substituted like a symbol's."""
         expr = sympy.sympify(expr)
         free = expr.free_symbols
-        if (self.loop_bounds or not free or free & (self.index_symbols | self.data_symbols)
+        if (self.loop_bounds or self.loop_depth or not free or free & (self.index_symbols | self.data_symbols)
                 or not expr.has(sympy.floor, sympy.ceiling, sympy.Min, sympy.Max, sympy.Mod, sympy.Piecewise)
                 or expr.has(sympy.Float) or not name.isidentifier()):
             return None

@@ -21,7 +21,7 @@ import sympy
 
 from flopscope.analyzer import loops as L
 from flopscope.analyzer.builtins import Builtins
-from flopscope.analyzer.facts import UNROLL_LIMIT
+from flopscope.analyzer.facts import UNROLL_LIMIT, WHILE_LIMIT
 from flopscope.analyzer.model import BOUND, UNKNOWN, Event, worse
 from flopscope.analyzer.record import (
     MISSING,
@@ -263,7 +263,8 @@ class Flow(Builtins):
             c = sympy.Integer(int(cv))
         self.summed_loop(node, target, a, c, L.trip_count(a, b, c), run_body, scope, stop=b)
 
-    def summed_loop(self, node, target, a, c, trips, run_body, scope: Scope, item_of=None, stop=None) -> None:
+    def summed_loop(self, node, target, a, c, trips, run_body, scope: Scope, item_of=None, stop=None,
+                    hi_bound=None) -> None:
         """A loop of ``trips`` iterations with index a + c*t, its body's cost summed in closed form.
 
         ``item_of(index)`` gives the loop target's value (the index itself by default).
@@ -274,8 +275,13 @@ class Flow(Builtins):
         var = self.fresh_index(target if item_of is None else "k")
         last = a + c * (trips - 1)
         lo, hi = (a, last) if c > 0 else (last, a)
-        # range(a, stop, c): the stop gives a looser, simpler bound for proofs, and chunks
-        args = (node, target, var, a, c, trips, lo, hi, run_body, scope, stop)
+        # range(a, stop, c): the stop gives a looser, simpler bound for proofs (var <= stop - 1)
+        loose = {}
+        if stop is not None:
+            loose = {"hi_bound": stop - 1} if c > 0 else {"lo_bound": stop + 1}
+        elif hi_bound is not None:
+            loose = {"hi_bound": hi_bound}
+        args = (node, target, var, a, c, trips, lo, hi, run_body, scope, loose)
         status, varying = self.symbolic_loop_pass(*args, carried=None, item_of=item_of)
         if status == "ok":
             self.finish_loop(node, nonneg, trips)
@@ -321,7 +327,7 @@ class Flow(Builtins):
                    "the closed form does not follow: it was followed iteration by iteration, at the given sizes")
         self.unrolled_loop(node, target, a, c, trips, run_body, scope, item_of, why)
 
-    def symbolic_loop_pass(self, node, target, var, a, c, trips, lo, hi, run_body, scope, stop, carried, item_of=None):
+    def symbolic_loop_pass(self, node, target, var, a, c, trips, lo, hi, run_body, scope, loose, carried, item_of=None):
         """One pass over the body with a symbolic index. Returns ("ok", None) when the
         loop is summed, ("changed", state) when the body changed loop-carried state."""
         mark = len(self.events)
@@ -331,7 +337,6 @@ class Flow(Builtins):
                 set_slot(container, slot, step_fn(t))
         self.write_logs.append([])
         self.append_logs.append([])
-        loose = {} if stop is None else ({"hi_bound": stop - 1} if c > 0 else {"lo_bound": stop + 1})
         self.loop_bounds.append(L.LoopBounds(var, lo, hi, a, c, trips, **loose))
         self.loop_trouble.append(False)
         self.loop_flags.append(set())
@@ -402,8 +407,8 @@ class Flow(Builtins):
             self.diag(node, "FS114", "info", f"'{early}' inside this loop: its cost is an upper bound")
         for i in range(mark, len(self.events)):
             ev = self.events[i]
-            total = L.sum_over_trips(ev.total, var, a, c, trips, stop)
-            count = L.sum_over_trips(ev.count, var, a, c, trips, stop)
+            total = L.sum_over_trips(ev.total, var, a, c, trips)
+            count = L.sum_over_trips(ev.count, var, a, c, trips)
             label = ev.label if not early else worse(ev.label, BOUND)
             self.events[i] = ev.scaled(total=total, count=count, label=label)
         # The loop target keeps its last value after the loop.
@@ -551,6 +556,91 @@ class Flow(Builtins):
                                  item_of=lambda k, item=item, var=var, start=start, step=step: subs_value(item, var, start + step * k))
 
     def while_loop(self, node: cst.While, scope: Scope) -> None:
+        if self.counted_while(node, scope):
+            if node.orelse is not None:
+                self.exec_body(node.orelse.body, scope)
+            return
+        mark = len(self.events)
+        try:
+            self.followed_while(node, scope)
+        finally:
+            self.compact_events(mark)
+
+    # The counters a while loop can be summed over: ``while x < e`` (or <=, >, >=) with
+    # x advanced by the body by a fixed step, by a chunk min(C, e - x), by doubling or by
+    # halving. The body is probed once with x a fresh symbol to see which.
+    _MIRROR = {cst.LessThan: cst.GreaterThan, cst.GreaterThan: cst.LessThan,
+               cst.LessThanEqual: cst.GreaterThanEqual, cst.GreaterThanEqual: cst.LessThanEqual}
+
+    def counted_while(self, node: cst.While, scope: Scope) -> bool:
+        """A while loop over a counter, summed in closed form like a range loop; False if
+        the loop is not of that kind (it is then followed iteration by iteration)."""
+        test = node.test
+        if not isinstance(test, cst.Comparison) or len(test.comparisons) != 1:
+            return False
+        comp = test.comparisons[0]
+        op = type(comp.operator)
+        if op not in self._MIRROR:
+            return False
+        if isinstance(test.left, cst.Name):
+            counter, bound_node = test.left, comp.comparator
+        elif isinstance(comp.comparator, cst.Name):
+            counter, bound_node, op = comp.comparator, test.left, self._MIRROR[op]
+        else:
+            return False
+        name = counter.value
+        home = scope.target_for(name)
+        x0v = scope.lookup(name)
+        if not (isinstance(x0v, Scalar) and x0v.known and x0v.kind == "int"):
+            return False
+        mark = len(self.events)
+        saved = dict(self.diagnostics)
+        bound_events, _state, _exit = self.run_isolated(lambda: self._keep(bound_node, scope), mark, probe=True)
+        bound = self._kept
+        if bound_events or not (isinstance(bound, Scalar) and bound.known):
+            self.diagnostics = saved
+            return False
+        x0, e = sympy.sympify(x0v.expr), sympy.sympify(bound.expr)
+        if isinstance(e, (sympy.logic.boolalg.BooleanAtom, sympy.logic.boolalg.BooleanFunction,
+                          sympy.core.relational.Relational)) or x0.has(sympy.Float) or e.has(sympy.Float):
+            self.diagnostics = saved
+            return False
+        probe = sympy.Symbol(f"{name}_probe", integer=True)
+        seen: dict = {}
+
+        def one_iteration():
+            self.write(home, name, Scalar(probe, "int"))
+            self.exec_body(node.body, scope)
+            seen["x"] = get_slot(home, name)
+            self._keep(bound_node, scope)
+            seen["e"] = self._kept
+
+        _events, _state, exit_sig = self.run_isolated(one_iteration, mark, probe=True)
+        self.diagnostics = saved
+        new, e_after = seen.get("x"), seen.get("e")
+        if exit_sig is not None or not (isinstance(new, Scalar) and new.known) or not (
+                isinstance(e_after, Scalar) and e_after.known and sympy.expand(sympy.sympify(e_after.expr) - e) == 0):
+            return False
+        model = _counter_model(sympy.sympify(new.expr), probe, x0, e, op)
+        if model is None:
+            return False
+        x_at, trips, final, last_t = model
+        self.diag(node, "FS126", "info", f"this while loop counts {name} from {x0} while {name} "
+                  f"{_OP_TEXT[op]} {e}: it is summed over its {trips} iterations, in closed form")
+        self.summed_loop(node, counter, sympy.Integer(0), sympy.Integer(1), trips, lambda: self.exec_body(node.body, scope),
+                         scope, item_of=lambda t: Scalar(x_at(t), "int"), hi_bound=last_t)
+        runs = L.provably_positive(trips, self.loop_bounds)
+        after = final if runs else sympy.Piecewise((final, sympy.StrictGreaterThan(trips, 0)), (x0, True))
+        self.write(home, name, Scalar(after, "int"))
+        return True
+
+    def _keep(self, expr_node, scope) -> None:
+        self._kept = self.eval(expr_node, scope)
+
+    def followed_while(self, node: cst.While, scope: Scope) -> None:
+        """Follow a while loop iteration by iteration at the given sizes. Numbers the loop
+        carries are kept as their values, so an iteration costs the same however many came
+        before it (no expression grows), and the formula holds at the given sizes."""
         iterations = 0
         while True:
             mark = len(self.events)
@@ -569,15 +659,55 @@ class Flow(Builtins):
                 self.unknown_loop(node, lambda: self.exec_body(node.body, scope), why, mark)
                 return
             iterations += 1
-            if iterations > UNROLL_LIMIT:
-                self.charge_unknown(node, "while loop", f"this while loop ran more than {UNROLL_LIMIT} iterations at the given sizes; the rest is unknown", "FS115")
+            if iterations > WHILE_LIMIT:
+                self.charge_unknown(node, "while loop", f"this while loop ran more than {WHILE_LIMIT:,} iterations at "
+                                    "the given sizes; the rest is unknown", "FS115")
                 return
+            if iterations == 2:
+                self.diag(node, "FS116", "info", "this while loop was followed iteration by iteration, at the given "
+                          "sizes: its formula holds at those sizes")
+            self.write_logs.append([])
             try:
                 self.exec_body(node.body, scope)
             except BreakSignal:
                 return
             except ContinueSignal:
                 continue
+            finally:
+                self.settle_numbers(self.pop_write_log())
+
+    def settle_numbers(self, log) -> None:
+        """Numbers an iteration stored, replaced by their values where every size has one."""
+        loop_vars = {b.var for b in self.loop_bounds}
+        for (container, slot), value in snapshot_writes(log).items():
+            if isinstance(value, Scalar) and value.known and value.kind in ("int", "float"):
+                expr = sympy.sympify(value.expr)
+                if expr.free_symbols and not expr.free_symbols & loop_vars:
+                    number = self.numeric(expr)
+                    if number is not None and number.is_number:
+                        set_slot(container, slot, Scalar(number, value.kind))
+
+    def compact_events(self, mark: int) -> None:
+        """The events of a loop followed iteration by iteration, added up per call site:
+        one event per site (and label, namespace, functions, budgets, region), not one
+        per iteration, so the summary's work does not grow with the iterations."""
+        if len(self.events) - mark < 64:
+            return
+        merged: dict = {}
+        for ev in self.events[mark:]:
+            key = (ev.site, ev.op, ev.namespace, ev.functions, ev.budgets, ev.label, ev.region, ev.kind)
+            acc = merged.get(key)
+            if acc is None:
+                merged[key] = [ev, [ev.total], [ev.count], {sympy.srepr(sympy.sympify(ev.per_call))}]
+            else:
+                acc[1].append(ev.total)
+                acc[2].append(ev.count)
+                acc[3].add(sympy.srepr(sympy.sympify(ev.per_call)))
+        out = []
+        for ev, totals, counts, per_calls in merged.values():
+            per_call = ev.per_call if len(per_calls) == 1 else None
+            out.append(ev.scaled(total=sympy.Add(*totals), count=sympy.Add(*counts), per_call=per_call))
+        self.events[mark:] = out
 
     # ------------------------------------------------------------------ hooks (statements)
 
@@ -626,3 +756,66 @@ def _target_names(target) -> set:
         return out
     return set()
 
+
+_OP_TEXT = {cst.LessThan: "<", cst.LessThanEqual: "<=", cst.GreaterThan: ">", cst.GreaterThanEqual: ">="}
+
+
+def _counter_model(new, x, x0, e, op):
+    """How a counter advances, from its new value (the body run once with x a symbol):
+    (x at iteration t, the number of iterations, its value after the loop, a linear upper
+    bound on t that the loop's condition gives, or None), or None.
+
+    * x + C, C > 0, while x < e (or <=); x + C, C < 0, while x > e (or >=);
+    * a chunk: x + min(C, e - x) (that is min(x + C, e)), C > 0, while x < e;
+    * doubling: K*x, K an integer >= 2, while x < e, from x0 >= 1;
+    * halving: floor(x / K), K an integer >= 2, while x > e (or >=), e >= 0.
+    """
+    from flopscope.costs.symbolic import clog2, floor_log2
+
+    delta = sympy.expand(new - x)
+    lt, le = op is cst.LessThan, op is cst.LessThanEqual
+    gt, ge = op is cst.GreaterThan, op is cst.GreaterThanEqual
+    if x not in delta.free_symbols:
+        c = delta
+        # within the loop the condition holds: x0 + c*t <= e - 1 (for <), a linear bound on t
+        if c.is_positive and (lt or le):
+            trips = sympy.ceiling((e - x0) / c) if lt else sympy.floor((e - x0) / c) + 1
+            last_t = (e - x0 - (1 if lt else 0)) / c
+        elif c.is_negative and (gt or ge):
+            trips = sympy.ceiling((x0 - e) / -c) if gt else sympy.floor((x0 - e) / -c) + 1
+            last_t = (x0 - e - (1 if gt else 0)) / -c
+        else:
+            return None
+        return (lambda t: x0 + c * t), trips, x0 + c * trips, last_t
+    if lt:
+        # x + Min(C, e - x), or its fold Min(x + C, e)
+        for m, shift in ((new, x), (delta, 0)):
+            if not (isinstance(m, sympy.Min) and len(m.args) == 2):
+                continue
+            for a, b in (m.args, m.args[::-1]):
+                c = sympy.expand(a - shift)
+                if x not in c.free_symbols and c.is_positive and sympy.expand(b + x - shift - e) == 0:
+                    trips = sympy.ceiling((e - x0) / c)
+                    return (lambda t: x0 + c * t), trips, e, (e - x0 - 1) / c
+    if lt and x0.is_positive:
+        k = sympy.simplify(new / x)
+        if k.is_Integer and k >= 2 and x not in k.free_symbols:
+            if k == 2:
+                trips = clog2(sympy.ceiling(e / x0))
+                return (lambda t: x0 * 2**t), trips, x0 * 2**trips, None
+            return None
+    if (gt or ge) and isinstance(new, sympy.floor) and e.is_nonnegative:
+        k = sympy.simplify(x / new.args[0])
+        if k == 2 and x0.is_nonnegative:
+            # floor(x0 / 2**t) > e: while 2**t <= x0 / (e + 1) (gt) or x0 / e (ge)
+            limit = e + 1 if gt else e
+            if not limit.is_positive:
+                return None
+            if limit == 2:  # while x > 1: floor(log2(x0)) halvings
+                trips = floor_log2(x0) if x0.is_positive else sympy.Piecewise((floor_log2(x0), x0 >= 1), (0, True))
+            elif limit == 1:  # while x > 0: one more
+                trips = floor_log2(x0) + 1 if x0.is_positive else sympy.Piecewise((floor_log2(x0) + 1, x0 >= 1), (0, True))
+            else:
+                trips = sympy.Piecewise((floor_log2(sympy.floor(x0 / limit)) + 1, x0 >= limit), (0, True))
+            return (lambda t: sympy.floor(x0 / 2**t)), trips, sympy.floor(x0 / 2**trips), None
+    return None

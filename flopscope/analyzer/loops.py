@@ -46,36 +46,44 @@ def _power_sum(k: int):
     return T, sympy.expand(sympy.summation(t**k, (t, 0, T - 1)))
 
 
-def chunk_of(expr, var, step, stop):
-    """The ``Min(step, stop - var)`` in ``expr`` (a chunk: ``for i in range(0, n, C)`` with
-    ``min(C, n - i)``), or None."""
-    if stop is None or not (sympy.sympify(step).is_number and step > 0):
-        return None
-    rest = sympy.expand(stop - var)
+def chunk_of(expr, var, start, step, trips):
+    """A chunk in ``expr``: ``Min(C, R - C*u)`` with u the trip number (var = start + step*u)
+    and ``trips == ceiling(R0 / C)``, R0 the rest at u = 0 (``for i in range(0, n, C)``
+    with ``min(C, n - i)``; ``while done < n`` with ``min(C, n - done)``). Every iteration
+    but the last then has the full chunk C. Returns (the Min, C, R0) or None."""
+    u = sympy.Dummy("u", integer=True, nonnegative=True)
+    trips = sympy.sympify(trips)
     for m in sympy.sympify(expr).atoms(sympy.Min):
-        if len(m.args) == 2 and step in m.args:
-            other = m.args[0] if m.args[1] == step else m.args[1]
-            if sympy.expand(other - rest) == 0:
-                return m
+        if len(m.args) != 2:
+            continue
+        for c, rest in (m.args, m.args[::-1]):
+            if var in sympy.sympify(c).free_symbols:
+                continue
+            r_u = sympy.expand(sympy.sympify(rest).subs(var, start + step * u))
+            if not r_u.is_polynomial(u) or sympy.degree(r_u, u) != 1 or sympy.expand(r_u.coeff(u, 1) + c) != 0:
+                continue
+            r0 = r_u.coeff(u, 0)
+            if sympy.simplify(trips - sympy.ceiling(r0 / c)) == 0:
+                return m, c, r0
     return None
 
 
-def sum_over_trips(expr, var: sympy.Symbol, start, step, trips, stop=None):
+def sum_over_trips(expr, var: sympy.Symbol, start, step, trips):
     """sum_{t=0}^{trips-1} expr(var = start + step*t), in closed form when possible.
 
-    With ``stop`` (the loop is ``range(start, stop, step)``), a chunk ``min(step,
-    stop - var)`` is ``step`` in every iteration but the last: the sum is taken over
-    the full chunks, and the last one added (the caller guards ``trips >= 1``).
+    A chunk (see :func:`chunk_of`) is full in every iteration but the last: the sum is
+    taken over the full chunks, and the last one added (the caller guards trips >= 1).
     """
     expr = sympy.sympify(expr)
     if var not in expr.free_symbols:
         return expr * trips
-    chunk = chunk_of(expr, var, step, stop)
-    if chunk is not None:
+    found = chunk_of(expr, var, start, step, trips)
+    if found is not None:
+        chunk, c, r0 = found
         trips = sympy.sympify(trips)
         last_var = start + step * (trips - 1)
-        full = sum_over_trips(expr.xreplace({chunk: step}), var, start, step, trips - 1)
-        last = expr.xreplace({chunk: stop - last_var}).subs(var, last_var)
+        full = sum_over_trips(expr.xreplace({chunk: c}), var, start, step, trips - 1)
+        last = expr.xreplace({chunk: r0 - c * (trips - 1)}).subs(var, last_var)
         return sympy.expand(full + last)
     t = sympy.Dummy("t", integer=True, nonnegative=True)
     inner = sympy.expand(expr.subs(var, start + step * t))

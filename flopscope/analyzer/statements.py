@@ -278,17 +278,23 @@ class Analyzer(Flow):
 
     def stmt_For(self, node: cst.For, scope: Scope) -> None:
         iterable = self.eval(node.iter, scope)
-        self.for_loop(node, node.target, iterable, lambda: self.exec_body(node.body, scope), scope)
+        self.loop_depth += 1
+        try:
+            self.for_loop(node, node.target, iterable, lambda: self.exec_body(node.body, scope), scope)
+        finally:
+            self.loop_depth -= 1
         if node.orelse is not None:
             self.exec_body(node.orelse.body, scope)
 
     def stmt_While(self, node: cst.While, scope: Scope) -> None:
         mark = len(self.events)
         self.loop_flags.append(set())
+        self.loop_depth += 1
         try:
             self.while_loop(node, scope)
         finally:
             flags = self.loop_flags.pop()
+            self.loop_depth -= 1
         if flags:
             self.diag(node, "FS114", "info", f"'{', '.join(sorted(flags))}' inside this loop: its cost is an upper bound")
             for i in range(mark, len(self.events)):
