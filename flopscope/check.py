@@ -326,9 +326,9 @@ class CheckResult:
 
     @property
     def exit_code(self) -> int:
-        if self.verdict in (AGREE, WITHIN):
+        if self.verdict in (AGREE, WITHIN) and (self.run_error is None or self.run_error["type"] == "BudgetExhaustedError"):
             return 0
-        return 1
+        return 1  # a mismatch, an unknown part, or a program that raised (even where the analyzer said it would)
 
 
 def check_program(path: str, shapes: list[str] | None = None, entry: str | None = None, args: list[str] | None = None,
@@ -424,9 +424,22 @@ def compare(analysis, measured: Measurement, path: str) -> CheckResult:
                          + ("; the analyzer predicted this budget to be exceeded" if predicted_over else
                             "; the analyzer did NOT predict this budget to be exceeded"))
         else:
-            verdict = MISMATCH
             where = f" at {path}:{site[0]}:{site[1]}" if site else ""
-            notes.append(f"the program raised {type(err).__name__}{where}: {err}")
+            raises = {d.line for d in analysis.diagnostics if d.code == "FS127"}
+            if site is not None and site[0] in raises:
+                # the analyzer said the program raises there at these sizes (FS127)
+                consistent = all(r.verdict in (AGREE, NOT_RUN, WITHIN) for r in rows)
+                if not consistent or total_p is None:
+                    verdict = MISMATCH
+                elif analysis.label == BOUND:
+                    verdict = WITHIN if total_m <= total_p else MISMATCH
+                else:
+                    verdict = AGREE if total_m == total_p else MISMATCH
+                notes.append(f"the program raised {type(err).__name__}{where}: {err}; the analyzer predicted it raises "
+                             "there (FS127)")
+            else:
+                verdict = MISMATCH
+                notes.append(f"the program raised {type(err).__name__}{where}: {err}")
         return CheckResult(path, analysis.symbols, rows, total_p, total_m, analysis.label, verdict, analysis, measured, run_error, notes)
 
     if any(r.verdict == MISMATCH for r in rows):

@@ -25,7 +25,7 @@ CODES: dict[str, tuple[str, str]] = {
     "FS114": ("upper bound", "a break, continue or return that may end a loop or function early on data: its cost is an upper bound"),
     "FS115": ("unknown", "a while loop ran more iterations than the analyzer follows"),
     "FS116": ("info", "a loop or list followed item by item at the given sizes: its formula holds at those sizes"),
-    "FS117": ("info", "except blocks are assumed not to run"),
+    "FS117": ("upper bound", "a try with except handlers: its body may stop at an exception and a handler run instead; the body and the costliest handler are counted"),
     "FS118": ("warning", "a name that is not defined at that point"),
     "FS119": ("warning", "an attribute that does not exist"),
     "FS120": ("warning", "a budget or namespace argument the analyzer cannot read"),
@@ -35,5 +35,6 @@ CODES: dict[str, tuple[str, str]] = {
     "FS124": ("unknown", "the analysis stopped before the end (its time limit, its memory ceiling, or an interrupt): what it had not analyzed is unknown"),
     "FS125": ("warning", "the contract's predict returns something other than an array of shape (L, w)"),
     "FS126": ("info", "a while loop over a counter (a fixed step, a chunk, doubling, halving) is summed in closed form"),
+    "FS127": ("error", "the program raises at the given sizes: its cost is what ran until then"),
     "FS999": ("exit 2", "an internal error of the analyzer (please report it)"),
 }

@@ -25,7 +25,7 @@ import sympy
 from flopscope.analyzer.argspec import ArgEvaluator, UsageError, parse_shapes, split_arg
 from flopscope.analyzer.limits import DEFAULT_MAX_MEMORY_MB, DEFAULT_TIMEOUT_S, AnalysisStopped, Progress, run_within_limits
 from flopscope.analyzer.model import BOUND, UNKNOWN, BudgetInfo
-from flopscope.analyzer.record import ReturnSignal
+from flopscope.analyzer.record import RaiseSignal, ReturnSignal
 from flopscope.analyzer.result import Analysis, BudgetCheck, summarise
 from flopscope.analyzer.statements import Analyzer, _all_params
 from flopscope.analyzer.values import Array, Class, Function, Instance, List, ObjectValue, Scalar, Str, Unknown
@@ -129,6 +129,8 @@ def analyze_source(source: str, path: str = "<source>", shapes: list[str] | None
                 _run_entry(analyzer, entry, arg_values, symbols)
             elif contract is not None:
                 _run_contract(analyzer, module, symbols)
+        except RaiseSignal as sig:
+            analyzer.raised(sig)
         except AnalysisStopped as stop:
             analyzer.stopped(stop.reason)
         finally:

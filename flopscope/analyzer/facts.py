@@ -51,6 +51,8 @@ class Facts():
         self.loop_trouble: list[bool] = []
         self._points: dict = {}  # index_points() per nest of loops
         self.data_symbols: set = set()  # sizes that depend on array data (where(cond), masks)
+        self.data_bounds: dict = {}  # data size -> its largest value, where the shapes say (nnz <= w)
+        self.data_reasons: dict = {}  # data size -> what it counts
         self._data_dims = itertools.count(1)
         self.index_symbols: set = set()
         self._index_names: dict[str, int] = {}
@@ -350,7 +352,12 @@ class Facts():
         self.index_symbols.add(sym)
         return sym
 
-    def data_dim(self):
+    def data_dim(self, bound=None, reason: str = "a size that depends on array data"):
+        """A fresh symbol for a size the data decides, with its upper bound when one is known
+        (the number of nonzero entries of x is at most numel(x))."""
         sym = sympy.Symbol(f"nnz{next(self._data_dims)}", integer=True, nonnegative=True)
         self.data_symbols.add(sym)
+        self.data_reasons[sym] = reason
+        if bound is not None:
+            self.data_bounds[sym] = sympy.sympify(bound)
         return sym

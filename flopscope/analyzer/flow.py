@@ -28,6 +28,7 @@ from flopscope.analyzer.record import (
     Scope,
     BreakSignal,
     ContinueSignal,
+    RaiseSignal,
     ReturnSignal,
     entry_values,
     get_slot,
@@ -121,8 +122,45 @@ class Flow(Builtins):
         self.merge_states(then_state, else_state, None, node)
         self.diag(node, "FS105", "info", "this branch depends on array data: the costlier branch is counted (an upper bound)")
         if then_exit and else_exit and type(then_exit) is type(else_exit) and not isinstance(then_exit, ReturnSignal):
-            raise then_exit  # both branches break (or continue): so does the code around them
+            raise then_exit  # both branches break (or continue, or raise): so does the code around them
         for sig in (then_exit, else_exit):
+            if sig is not None:
+                self.note_exit(sig)
+
+    def costliest(self, node, runners: list) -> None:
+        """One of several alternatives runs (the handlers of a try, its else): analyze each,
+        keep the costliest's events (the others' sites at 0, for check to place them), and
+        merge what they set. Labels and the bound region are the caller's."""
+        mark = len(self.events)
+        results = [self.run_isolated(runner, mark) for runner in runners]
+        totals = [sympy.Add(*[e.total for e in evs if e.kind == "charge"]) for evs, _s, _x in results]
+        best = 0
+        for k in range(1, len(results)):
+            if self.costlier(totals[k], totals[best]) and sympy.expand(totals[k] - totals[best]) != 0:
+                best = k
+        for k, (evs, _state, _exit) in enumerate(results):
+            if k == best:
+                self.events.extend(evs)
+            else:
+                self.events.extend(ev.scaled(total=sympy.Integer(0), count=sympy.Integer(0), label=BOUND) for ev in evs)
+        states = [state for _evs, state, _exit in results]
+        merged = states[0]
+        for other in states[1:]:
+            keys = list(dict.fromkeys(list(merged) + list(other)))
+            combined = {}
+            for key in keys:
+                a = merged.get(key, MISSING)
+                b = other.get(key, MISSING)
+                a = get_slot(*key) if a is MISSING else a
+                b = get_slot(*key) if b is MISSING else b
+                combined[key] = self.merge_values(a, b, None)
+            merged = combined
+        for (container, slot), value in merged.items():
+            self.write(container, slot, value)
+        exits = [x for _evs, _state, x in results]
+        if all(x is not None and type(x) is type(exits[0]) for x in exits) and not isinstance(exits[0], ReturnSignal):
+            raise exits[0]
+        for sig in exits:
             if sig is not None:
                 self.note_exit(sig)
 
@@ -136,7 +174,7 @@ class Flow(Builtins):
         exit_sig = None
         try:
             runner()
-        except (ReturnSignal, BreakSignal, ContinueSignal) as sig:
+        except (ReturnSignal, BreakSignal, ContinueSignal, RaiseSignal) as sig:
             exit_sig = sig
         finally:
             if probe:
@@ -150,8 +188,14 @@ class Flow(Builtins):
         return events, state, exit_sig
 
     def note_exit(self, sig) -> None:
-        """A branch that may leave early: its loop (break/continue) or function (return)
-        then runs less than analyzed, so that part is an upper bound."""
+        """A branch that may leave early: its loop (break/continue), its function (return)
+        or the program (raise) then runs less than analyzed, so that part is an upper bound."""
+        if isinstance(sig, RaiseSignal):
+            # what follows may not run: the rest of this function, or of the module, is a bound
+            self.label_stack[-1] = worse(self.label_stack[-1], BOUND)
+            if self.func_stack:
+                self.func_stack[-1].early = True
+            return
         if isinstance(sig, ReturnSignal):
             if self.func_stack:
                 frame = self.func_stack[-1]
@@ -235,7 +279,7 @@ class Flow(Builtins):
         self.write_logs.append([])
         try:
             run_body()
-        except (BreakSignal, ContinueSignal, ReturnSignal):
+        except (BreakSignal, ContinueSignal, ReturnSignal, RaiseSignal):
             pass
         log = self.pop_write_log()
         changed = snapshot_writes(log)
@@ -345,6 +389,12 @@ class Flow(Builtins):
         self.assign(target, Scalar(var, "int") if item_of is None else item_of(var), scope, node)
         try:
             run_body()
+        except RaiseSignal:
+            # the body raises in every iteration (at least the first): followed at the given sizes
+            if self.index_points() is not None:
+                self.loop_trouble[-1] = True
+            else:
+                self.loop_trouble[-1] = True
         except (ContinueSignal, BreakSignal) as sig:
             self.loop_flags[-1].add("continue" if isinstance(sig, ContinueSignal) else "break")
             if self.index_points() is not None:

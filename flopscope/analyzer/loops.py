@@ -286,3 +286,61 @@ def exact_printer():
 
 
 _int_fns = {"clog2": dims.clog2, "floor_log2": dims.floor_log2, "popcount": dims.popcount}
+
+
+# ---------------------------------------------------------------------- monotone costs
+
+
+def monotone(expr, x) -> int:
+    """+1 if ``expr`` never decreases as the non-negative ``x`` grows (the other symbols
+    being non-negative sizes), -1 if it never increases, 0 if that cannot be told from its
+    form. A cost that depends on a data size is bounded at one end of that size's range."""
+    expr = sympy.sympify(expr)
+    if x not in expr.free_symbols:
+        return 1
+    if expr == x:
+        return 1
+    if isinstance(expr, sympy.Add):
+        signs = {monotone(a, x) for a in expr.args if x in a.free_symbols}
+        return signs.pop() if len(signs) == 1 else 0
+    if isinstance(expr, sympy.Mul):
+        coeff, rest = expr.as_independent(x, as_Add=False)
+        sign = monotone(rest, x)
+        if coeff.is_nonnegative:
+            return sign if (sign >= 0 and _nonneg(rest)) or sign < 0 else 0
+        if coeff.is_nonpositive:
+            return -sign if _nonneg(rest) else 0
+        return 0
+    if isinstance(expr, sympy.Pow):
+        base, e = expr.args
+        if x not in e.free_symbols and e.is_positive and _nonneg(base):
+            return monotone(base, x)
+        return 0
+    if isinstance(expr, (sympy.floor, sympy.ceiling, sympy.Min, sympy.Max)) or type(expr).__name__ in ("clog2", "floor_log2"):
+        signs = {monotone(a, x) for a in expr.args if x in a.free_symbols}
+        return signs.pop() if len(signs) == 1 else 0
+    return 0
+
+
+def _nonneg(expr) -> bool:
+    expr = sympy.sympify(expr)
+    if expr.is_nonnegative:
+        return True
+    if isinstance(expr, sympy.Mul):
+        return all(_nonneg(a) for a in expr.args)
+    if isinstance(expr, sympy.Add):
+        return all(_nonneg(a) for a in expr.args)
+    return False
+
+
+def at_worst(expr, bounds: dict):
+    """``expr`` at the data sizes that make it largest: each at its bound where the cost
+    grows with it, at 0 where it shrinks; None if a size has no bound or the cost is not
+    monotone in it."""
+    expr = sympy.sympify(expr)
+    for x in sorted(expr.free_symbols & set(bounds), key=str):
+        sign = monotone(expr, x)
+        if sign == 0:
+            return None
+        expr = expr.xreplace({x: bounds[x] if sign > 0 else sympy.Integer(0)})
+    return expr

@@ -125,9 +125,7 @@ class Pricer(Recorder):
 
     def dim_value(self, d):
         if isinstance(d, UnknownDim):
-            sym = sympy.Symbol(f"nnz{next(self._data_dims)}", integer=True, nonnegative=True)
-            self.data_symbols.add(sym)
-            return sym
+            return self.data_dim(d.bound, d.reason)
         return _rule_dim(sympy.sympify(d))
 
     def call_op(self, node, opref: OpRef, args: list, kwargs: dict) -> Value:
@@ -375,8 +373,12 @@ class Pricer(Recorder):
         return True
 
     def cost_label(self, cost) -> str:
-
-        if cost.free_symbols & self.data_symbols:
+        data = cost.free_symbols & self.data_symbols
+        if data:
+            # sizes the data decides: an upper bound where each has a bound and the cost
+            # grows (or shrinks) with it, so its largest value is at an end of its range
+            if all(x in self.data_bounds for x in data) and all(L.monotone(cost, x) for x in data):
+                return BOUND
             return UNKNOWN
         if self.order_assumed_now:
             self.order_assumed_now = False
@@ -706,13 +708,13 @@ class Pricer(Recorder):
                     else:
                         parts.append(_DATA)
                 if _DATA in parts:
-                    out.append(self.data_dim())
+                    out.append(self.data_dim(shape[dim], "the length of a slice with bounds from the data"))
                 else:
                     try:
                         out.append(_rule_dim(sympy.sympify(slice_length(_rule_dim(sympy.sympify(shape[dim])), *parts))))
                     except (UndecidableDimension, ShapeError) as err:
                         self.diag(node, "FS107", "warning", f"a slice the analyzer cannot size: {err}")
-                        out.append(self.data_dim())
+                        out.append(self.data_dim(shape[dim], "the length of a slice the analyzer cannot size"))
                 dim += 1
                 continue
             if isinstance(it, Scalar):
@@ -722,9 +724,10 @@ class Pricer(Recorder):
                 s = self.shape_of(it, node)
                 is_bool = isinstance(it, Array) and it.dtype == "bool"
                 if s is None:
-                    s = (self.data_dim(),)
+                    s = (self.data_dim(None, "the length of an index the analyzer cannot follow"),)
                 if is_bool:
-                    advanced.append((self.data_dim(),))
+                    covered = shape[dim:dim + max(len(s), 1)]
+                    advanced.append((self.data_dim(dims.numel(covered), "the number of True entries of a mask"),))
                     dim += max(len(s), 1)
                 else:
                     advanced.append(tuple(s))

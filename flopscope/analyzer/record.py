@@ -30,6 +30,14 @@ class ReturnSignal(Exception):
     def __init__(self, value: Value):
         self.value = value
 
+class RaiseSignal(Exception):
+    """A ``raise`` reached by the analysis: the program (or the enclosing try) leaves here."""
+
+    def __init__(self, message: str, line: int, col: int):
+        super().__init__(message)
+        self.message, self.line, self.col = message, line, col
+
+
 class BreakSignal(Exception):
     pass
 
@@ -167,6 +175,12 @@ class Recorder(Facts):
         node.visit(finder)
         if finder.calls:
             self.charge_unknown(node, "unanalyzed code", "code the analyzer does not follow may contain counted calls; its cost is unknown", "FS103")
+
+    def raised(self, sig: "RaiseSignal") -> None:
+        """The program raises at the given sizes: what ran until then is its cost."""
+        self.diagnostics[(sig.line, sig.col, "FS127", sig.message)] = Diagnostic(
+            sig.line, sig.col, "FS127", "error",
+            f"the program raises {sig.message} here at the given sizes: it stops here, and its cost is what ran until then")
 
     def stopped(self, reason: str) -> None:
         """The analysis was stopped (time limit, memory ceiling, interrupted): events that

@@ -67,11 +67,14 @@ def text(a: Analysis) -> str:
         for n in a.namespaces:
             lines.append(f"  {n.name:<{width}}  {fmt(n.total)}  = {num(n.value)}{_lab(n.label)}")
     lines.append("")
-    if a.definitions:
+    if a.definitions or a.data_sizes:
         lines.append("where:")
-        width = max(len(str(d[0])) for d in a.definitions)
+        width = max([len(str(d[0])) for d in a.definitions] + [len(str(d[0])) for d in a.data_sizes])
         for name, definition, value, line, col in a.definitions:
             lines.append(f"  {str(name):<{width}} = {fmt(definition)}  = {num(value)}  ({a.path}:{line}:{col})")
+        for name, reason, bound, value in a.data_sizes:
+            limit = f"<= {fmt(bound)}  = {num(value)}" if bound is not None else "has no bound the shapes give"
+            lines.append(f"  {str(name):<{width}} {limit}  ({reason}; the data decides it)")
         lines.append("")
     if a.setup is not None:
         lines.append(f"setup (outside the budget, not in the total): {fmt(a.setup.total)}  = {num(a.setup.value)}"
@@ -145,6 +148,8 @@ def to_json(a: Analysis) -> dict:
         ],
         "definitions": [{"name": str(n), "formula": fmt(d), "value": v, "line": line, "col": col}
                         for n, d, v, line, col in a.definitions],
+        "data_sizes": [{"name": str(n), "counts": r, "bound": fmt(b) if b is not None else None, "bound_value": v}
+                       for n, r, b, v in a.data_sizes],
         "setup": None if a.setup is None else {"formula": fmt(a.setup.total), "value": a.setup.value,
                                                "label": a.setup.label},
         "stopped": a.stopped,

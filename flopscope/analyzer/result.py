@@ -13,6 +13,7 @@ from typing import Any
 
 import sympy
 
+from flopscope.analyzer import loops as L
 from flopscope.analyzer.loops import exact_modules, exact_printer
 from flopscope.analyzer.model import BOUND, EXACT, UNKNOWN, Event, worse
 
@@ -73,6 +74,7 @@ class Analysis:
     setup: Subtotal | None = None  # the contract's setup(ctx) (and __init__): outside the budget, not in the total
     stopped: str | None = None  # why (and where) the analysis stopped early, if it did
     definitions: list = field(default_factory=list)  # (named size, its definition, value, line, col)
+    data_sizes: list = field(default_factory=list)  # (data size, what it counts, its bound or None, bound's value)
 
     def in_symbols(self, expr):
         """A formula in the symbols alone: the named sizes replaced by their definitions."""
@@ -192,6 +194,30 @@ def _label_of(events) -> str:
 
 def summarise(analyzer, path: str, entry: str | None) -> Analysis:
     subs = dict(analyzer.substitution)  # the symbols' values, and the named sizes' where they have one
+    data = set(analyzer.data_symbols)
+    data_bounds = {x: sympy.sympify(b) for x, b in analyzer.data_bounds.items()}
+
+    def value_of(evs, total):
+        """A group's value; where sizes the data decides take part, the sum of each event at
+        its worst (each data size at its bound, or 0): an upper bound, or None."""
+        charges = [e for e in evs if e.kind == "charge"]
+        if not any(sympy.sympify(e.total).free_symbols & data for e in charges):
+            return evaluate(total, subs)
+        acc = 0
+        for e in charges:
+            t = sympy.sympify(e.total)
+            for _ in range(4):  # a bound may mention another data size (a mask of a masked array)
+                if not t.free_symbols & data:
+                    break
+                t = L.at_worst(t, data_bounds)
+                if t is None:
+                    return None
+            v = evaluate(t, subs)
+            if v is None:
+                return None
+            acc += v
+        return acc
+
     charges = [e for e in analyzer.events if e.kind == "charge"]
     calls = [e for e in analyzer.events if e.kind == "call"]
 
@@ -204,7 +230,7 @@ def summarise(analyzer, path: str, entry: str | None) -> Analysis:
         count = expand(sympy.Add(*[e.count for e in evs]))
         per_calls = {sympy.srepr(sympy.sympify(e.per_call)) if e.per_call is not None else None for e in evs}
         formula = expand(evs[0].per_call) if len(per_calls) == 1 and None not in per_calls else None
-        site_rows.append(SiteSummary(line, col, op, formula, count, total, evaluate(total, subs), _label_of(evs),
+        site_rows.append(SiteSummary(line, col, op, formula, count, total, value_of(evs, total), _label_of(evs),
                                      evs[0].namespace, evs[0].region))
 
     funcs: dict[str, list] = {}
@@ -219,7 +245,7 @@ def summarise(analyzer, path: str, entry: str | None) -> Analysis:
         evs = funcs.get(q, [])
         total = expand(sympy.Add(*[e.total for e in evs]))
         ncalls = expand(sympy.Add(*func_calls.get(q, [])))
-        func_rows.append(Subtotal(q, total, evaluate(total, subs), _label_of(evs), ncalls))
+        func_rows.append(Subtotal(q, total, value_of(evs, total), _label_of(evs), ncalls))
 
     spaces: dict[str, list] = {}
     for e in charges:
@@ -229,13 +255,13 @@ def summarise(analyzer, path: str, entry: str | None) -> Analysis:
         for ns in sorted(spaces):
             evs = spaces[ns]
             total = expand(sympy.Add(*[e.total for e in evs]))
-            ns_rows.append(Subtotal(ns or "(no namespace)", total, evaluate(total, subs), _label_of(evs)))
+            ns_rows.append(Subtotal(ns or "(no namespace)", total, value_of(evs, total), _label_of(evs)))
 
     budget_rows = []
     for b in analyzer.budgets:
         evs = [e for e in charges if b.ident in e.budgets]
         total = expand(sympy.Add(*[e.total for e in evs]))
-        value = evaluate(total, subs)
+        value = value_of(evs, total)
         limit = evaluate(b.flop_budget, subs) if b.flop_budget is not None else None
         label = _label_of(evs)
         within = None
@@ -248,15 +274,16 @@ def summarise(analyzer, path: str, entry: str | None) -> Analysis:
 
     total = expand(sympy.Add(*[e.total for e in charges]))
     label = _label_of(charges)
-    value = evaluate(total, subs)
+    value = value_of(charges, total)
     unknown_syms = {s for s in total.free_symbols if s.name.startswith("unknown")}
-    known_value = evaluate(total.xreplace({s: 0 for s in unknown_syms}), subs) if unknown_syms else value
+    known_value = value_of([e for e in charges if not sympy.sympify(e.total).free_symbols & unknown_syms],
+                           total.xreplace({s: 0 for s in unknown_syms})) if unknown_syms else value
     diagnostics = sorted(analyzer.diagnostics.values(), key=lambda d: (d.line, d.col, d.code))
     setup = None
     setup_charges = [e for e in getattr(analyzer, "setup_events", []) if e.kind == "charge"]
     if getattr(analyzer, "setup_events", None) is not None and getattr(analyzer, "contract_ran", False):
         setup_total = expand(sympy.Add(*[e.total for e in setup_charges]))
-        setup = Subtotal("setup", setup_total, evaluate(setup_total, subs), _label_of(setup_charges))
+        setup = Subtotal("setup", setup_total, value_of(setup_charges, setup_total), _label_of(setup_charges))
     used = set()
     for expr in [total] + [r.total for r in site_rows] + [r.total for r in func_rows] + (
             [setup.total] if setup is not None else []):
@@ -273,6 +300,10 @@ def summarise(analyzer, path: str, entry: str | None) -> Analysis:
         definitions.append((x, definition, evaluate(definition, subs), line, col))
         pending += [y for y in definition.free_symbols if y in analyzer.definitions]
     definitions.sort(key=lambda d: (d[3], d[4], str(d[0])))
+    data_sizes = []
+    for x in sorted(used & data, key=lambda v: int(str(v)[3:]) if str(v)[3:].isdigit() else 0):
+        bound = data_bounds.get(x)
+        data_sizes.append((x, analyzer.data_reasons.get(x, ""), bound, evaluate(bound, subs) if bound is not None else None))
     return Analysis(path, dict(analyzer.values), site_rows, func_rows, ns_rows, budget_rows, total, value, label,
                     diagnostics, known_value, entry, {"index_symbols": set(analyzer.index_symbols)}, setup,
-                    getattr(analyzer, "stop", None), definitions)
+                    getattr(analyzer, "stop", None), definitions, data_sizes)

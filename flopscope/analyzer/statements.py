@@ -19,7 +19,7 @@ from libcst.metadata import MetadataWrapper, PositionProvider
 from flopscope.analyzer.facts import MAX_CALL_DEPTH
 from flopscope.analyzer.flow import Flow
 from flopscope.analyzer.model import BOUND, worse
-from flopscope.analyzer.record import BreakSignal, CallFinder, ContinueSignal, Frame, ReturnSignal, Scope
+from flopscope.analyzer.record import BreakSignal, CallFinder, ContinueSignal, Frame, RaiseSignal, ReturnSignal, Scope
 from flopscope.analyzer.values import (
     Array,
     BudgetValue,
@@ -122,7 +122,14 @@ class Analyzer(Flow):
         elif isinstance(small, cst.Assert):
             self.eval(small.test, scope)
         elif isinstance(small, cst.Raise):
-            raise ReturnSignal(Unknown("raised an exception"))
+            what = "an exception"
+            if small.exc is not None:
+                exc = self.eval(small.exc, scope)
+                if small.cause is not None:
+                    self.eval(small.cause.item, scope)
+                what = _exception_text(small.exc, exc)
+            site = self.pos(small)
+            raise RaiseSignal(what, site.line, site.col)
         else:
             self.diag(small, "FS103", "warning", f"{type(small).__name__} is not analyzed")
 
@@ -330,16 +337,55 @@ class Analyzer(Flow):
                     self.ns_stack.pop()
 
     def stmt_Try(self, node: cst.Try, scope: Scope) -> None:
-        self.exec_body(node.body, scope)
-        if node.orelse is not None:
-            self.exec_body(node.orelse.body, scope)
-        if node.finalbody is not None:
-            self.exec_body(node.finalbody.body, scope)
-        for handler in node.handlers:
-            finder = CallFinder()
-            handler.visit(finder)
-            if finder.calls:
-                self.diag(handler, "FS117", "info", "except blocks are assumed not to run; their cost is not counted")
+        """try / except / else / finally, soundly: the body may stop at any exception, then a
+        handler runs; so the body and the costliest of (else, each handler) are counted, an
+        upper bound (FS117), unless nothing in them is charged. finally always runs."""
+        try:
+            if node.handlers:
+                self.try_with_handlers(node, scope)
+            else:
+                self.exec_body(node.body, scope)
+        finally:
+            if node.finalbody is not None:
+                self.exec_body(node.finalbody.body, scope)
+
+    def try_with_handlers(self, node: cst.Try, scope: Scope) -> None:
+        finder = CallFinder()
+        node.visit(finder)
+        if not finder.calls:  # nothing in it can be charged
+            raised = self._run_try_body(node, scope)
+            if raised is None and node.orelse is not None:
+                self.exec_body(node.orelse.body, scope)
+            return
+        region = next(self._regions)
+        self.region_stack.append(region)
+        self.label_stack.append(worse(self.label, BOUND))
+        try:
+            raised = self._run_try_body(node, scope)
+            runners = [lambda h=h: self._run_handler(h, scope) for h in node.handlers]
+            if raised is None:
+                runners.append(lambda: self.exec_body(node.orelse.body, scope) if node.orelse is not None else None)
+            self.costliest(node, runners)
+        finally:
+            self.label_stack.pop()
+            self.region_stack.pop()
+        self.diag(node, "FS117", "info", "a try with except handlers: the body may stop at an exception and a handler "
+                  "run instead of the rest; the body and the costliest handler are counted (an upper bound)")
+
+    def _run_try_body(self, node: cst.Try, scope: Scope):
+        """The try body; a raise it reaches (at the given sizes) is caught here: the RaiseSignal, or None."""
+        try:
+            self.exec_body(node.body, scope)
+        except RaiseSignal as sig:
+            return sig
+        return None
+
+    def _run_handler(self, handler: cst.ExceptHandler, scope: Scope) -> None:
+        if handler.type is not None:
+            self.eval(handler.type, scope)
+        if handler.name is not None:
+            self.assign(handler.name.name, Opaque("exception instance"), scope, handler)
+        self.exec_body(handler.body, scope)
 
     def call_function(self, node, func: Function, args: list[Value], kwargs: dict[str, Value], self_value: Value | None = None) -> Value:
         if self.depth >= MAX_CALL_DEPTH:
@@ -469,3 +515,12 @@ def _owner_class(func: Function, self_value) -> Class | None:
             return c
         pending.extend(b for b in c.bases if isinstance(b, Class))
     return None
+
+
+def _exception_text(node, value) -> str:
+    """How a raised exception reads in a diagnostic: RuntimeError('setup was not run')."""
+    try:
+        text = cst.Module([]).code_for_node(node)
+    except Exception:  # noqa: BLE001 - only for a message
+        text = "an exception"
+    return text if len(text) <= 80 else text[:77] + "..."

@@ -17,15 +17,17 @@ from flopscope.costs.shapes import as_shape, broadcast, normalize_axes, normaliz
 
 
 class UnknownDim:
-    """A data-dependent dimension (the length of ``where(cond)``'s result, ...)."""
+    """A data-dependent dimension (the length of ``where(cond)``'s result, ...), and the
+    largest it can be when the shapes say (``bound``: numel(cond) for where(cond)), or None."""
 
-    __slots__ = ("reason",)
+    __slots__ = ("reason", "bound")
 
-    def __init__(self, reason: str) -> None:
+    def __init__(self, reason: str, bound: Any = None) -> None:
         self.reason = reason
+        self.bound = bound
 
     def __repr__(self) -> str:
-        return f"UnknownDim({self.reason!r})"
+        return f"UnknownDim({self.reason!r}, bound={self.bound!r})"
 
 
 # --------------------------------------------------------------------------- pointwise
@@ -70,7 +72,7 @@ def where_shape(shapes, **_):
     if len(shapes) == 2:
         raise ShapeError("either both or neither of x and y should be given")
     cond = shapes[0]
-    n = UnknownDim("number of nonzero elements")
+    n = UnknownDim("number of nonzero elements", numel(cond))
     return tuple((n,) for _ in range(max(len(cond), 1)))
 
 

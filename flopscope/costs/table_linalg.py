@@ -267,7 +267,7 @@ def _lstsq(a, b):
     if not dims.less(n, m):
         resid = (0,)
     else:
-        resid = (R.UnknownDim("residuals: the rank of a decides"),)
+        resid = (R.UnknownDim("residuals: the rank of a decides", 1 if one else b[1]),)
     return (x, resid, (), (dims.dmin(m, n),)), m, n
 
 

@@ -85,15 +85,15 @@ def _unique(shape, axis):
     shape = tuple(shape)
     if axis is None:
         n = numel(shape)
-        return (_unknown("number of unique values"),), (n,), n * clog2(n)
+        return (_unknown("number of unique values", n),), (n,), n * clog2(n)
     ax = normalize_axis(axis, len(shape))
-    out = shape[:ax] + (_unknown("number of unique slices"),) + shape[ax + 1:]
+    out = shape[:ax] + (_unknown("number of unique slices", shape[ax]),) + shape[ax + 1:]
     return out, (shape[ax],), numel(shape) * clog2(shape[ax])
 
 
 def unique_shape(shapes, *, return_index=False, return_inverse=False, return_counts=False, axis=None, **_):
     values, inverse, _cost = _unique(shapes[0], axis)
-    k = values[0] if axis is None else _unknown("number of unique slices")
+    k = values[0] if axis is None else values[normalize_axis(axis, len(shapes[0]))]
     outs = [values]
     if return_index:
         outs.append((k,))
@@ -112,7 +112,7 @@ def _unique_api(*parts):
     """unique_all / unique_counts / unique_inverse / unique_values: flattened input."""
 
     def shape(shapes, **_):
-        k = _unknown("number of unique values")
+        k = _unknown("number of unique values", numel(shapes[0]))
         out = tuple(tuple(shapes[0]) if p == "inverse" else (k,) for p in parts)
         return out[0] if len(out) == 1 else out
 
@@ -196,11 +196,11 @@ def isin_shape(shapes, **_):
 
 
 def set_result_shape(shapes, **_):
-    return (_unknown("size of the set result"),)
+    return (_unknown("size of the set result", numel(shapes[0]) + numel(shapes[1]) if len(shapes) > 1 else None),)
 
 
 def intersect1d_shape(shapes, *, return_indices=False, **_):
-    k = _unknown("size of the intersection")
+    k = _unknown("size of the intersection", dmin(numel(shapes[0]), numel(shapes[1])))
     return ((k,), (k,), (k,)) if return_indices else (k,)
 
 
@@ -559,16 +559,16 @@ def nonzero_shape(shapes, **_):
     a = tuple(shapes[0])
     if not a:
         raise ShapeError("Calling nonzero on 0d arrays is not allowed. Use np.atleast_1d(scalar).nonzero() instead.")
-    k = _unknown("number of nonzero elements")
+    k = _unknown("number of nonzero elements", numel(a))
     return tuple((k,) for _ in a)
 
 
 def argwhere_shape(shapes, **_):
-    return (_unknown("number of nonzero elements"), len(shapes[0]))
+    return (_unknown("number of nonzero elements", numel(shapes[0])), len(shapes[0]))
 
 
 def flatnonzero_shape(shapes, **_):
-    return (_unknown("number of nonzero elements"),)
+    return (_unknown("number of nonzero elements", numel(shapes[0])),)
 
 
 def unwrap_shape(shapes, *, axis=-1, **_):
@@ -665,7 +665,7 @@ def polyint_shape(shapes, *, m=1, **_):
 
 def polydiv_shape(shapes, **_):
     n, m = _poly_len(tuple(shapes[0])), _poly_len(tuple(shapes[1]))
-    return ((dmax(n - m + 1, 1),), (_unknown("length of the remainder"),))
+    return ((dmax(n - m + 1, 1),), (_unknown("length of the remainder", n),))
 
 
 def polydiv_cost(shapes, **_):
@@ -692,7 +692,7 @@ def polyfit_shape(shapes, *, deg, full=False, cov=False, **_):
     m, c, k = _polyfit(shapes, deg)
     coef = (c,) + k
     if full:
-        return (coef, (_unknown("residuals (empty when rank-deficient)"),), (), (c,), ())
+        return (coef, (_unknown("residuals (empty when rank-deficient)", numel(k) if k else 1),), (), (c,), ())
     if cov is not False and cov is not None and cov != 0:
         return (coef, (c, c) + k)
     return coef
@@ -724,7 +724,7 @@ def poly_cost(shapes, **_):
 
 def roots_shape(shapes, **_):
     _poly_len(tuple(shapes[0]), "Input")
-    return (_unknown("number of roots (leading zeros are dropped)"),)
+    return (_unknown("number of roots (leading zeros are dropped)", dmax(_poly_len(tuple(shapes[0]), "Input") - 1, 0)),)
 
 
 def roots_cost(shapes, **_):

@@ -302,9 +302,9 @@ def compress_shape(shapes, *, axis=None, **_):
     if len(cond) != 1:
         raise ShapeError("condition must be a 1-d array")
     if axis is None:
-        return (UnknownDim("number of True entries of the condition"),)
+        return (UnknownDim("number of True entries of the condition", dims.dmin(cond[0], numel(a))),)
     ax = normalize_axis(axis, len(a))
-    return a[:ax] + (UnknownDim("number of True entries of the condition"),) + a[ax + 1:]
+    return a[:ax] + (UnknownDim("number of True entries of the condition", dims.dmin(cond[0], a[ax])),) + a[ax + 1:]
 
 
 def compress_cost(shapes, **_):
@@ -312,7 +312,7 @@ def compress_cost(shapes, **_):
 
 
 def extract_shape(shapes, **_):
-    return (UnknownDim("number of nonzero entries of the condition"),)
+    return (UnknownDim("number of nonzero entries of the condition", numel(shapes[0])),)
 
 
 def first_numel_cost(shapes, **_):
@@ -411,7 +411,7 @@ def resize_shape(shapes, *, new_shape, **_):
 def trim_zeros_shape(shapes, *, axis=None, **_):
     s = tuple(shapes[0])
     axes = normalize_axes(_plain(axis), len(s)) if axis is not None else tuple(range(len(s)))
-    return tuple(UnknownDim("trimmed length") if i in axes else d for i, d in enumerate(s))
+    return tuple(UnknownDim("trimmed length", d) if i in axes else d for i, d in enumerate(s))
 
 
 def ascontiguous_shape(shapes, **_):
