@@ -60,3 +60,18 @@ def test_import_flopscope_is_light():
             "print(sorted(m for m in ('sympy', 'libcst', 'scipy') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+def test_sympy_reciprocal_sign_defect_is_guarded():
+    """SymPy 1.14's _monotonic_sign says 1/(x*y) >= 1 for positive integers x, y, so
+    Min(floor(2e10/(L*w**2)), 200000) collapsed to 200000 (false for w=256, L=32).
+    flopscope.costs.symbolic guards it: the Min stays a Min, and its value is right."""
+    import sympy
+
+    from flopscope.costs.symbolic import size_symbol
+
+    w, L = size_symbol("w"), size_symbol("L")
+    m = sympy.Min(sympy.floor(20_000_000_000 / (L * w**2)), 200_000)
+    assert isinstance(m, sympy.Min)
+    assert m.xreplace({w: 256, L: 32}) == 20_000_000_000 // (32 * 256**2)
+    assert (20 / (w * L) - 10).is_nonnegative is None

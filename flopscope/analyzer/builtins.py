@@ -77,6 +77,12 @@ class Builtins(Evaluator):
             return self.call_math(node, name[5:], args)
         if name.startswith("os.path."):
             return self.call_os_path(node, name[8:], args)
+        if name == "os.getenv":
+            variable = args[0].value if args and isinstance(args[0], Str) else "a variable"
+            default = args[1] if len(args) > 1 else kwargs.get("default", NoneValue())
+            self.diag(node, "FS123", "info", f"the environment variable {variable} is read here: the analysis takes "
+                      f"its default ({_describe_default(default)}), as an unset variable gives")
+            return default
         handler = getattr(self, f"builtin_{name}", None)
         if handler is not None:
             return handler(node, args, kwargs, scope)
@@ -656,3 +662,13 @@ class Builtins(Evaluator):
         if any(holds_metered(v) for v in list(args) + list(kwargs.values())):
             return self.charge_unknown(node, "unknown call", f"a call to {what} receives a metered array: its cost is unknown")
         return Opaque(f"{what}()")
+
+
+def _describe_default(value) -> str:
+    if isinstance(value, Str):
+        return repr(value.value)
+    if isinstance(value, NoneValue):
+        return "None"
+    if isinstance(value, Scalar) and value.known:
+        return str(value.expr)
+    return value.describe()

@@ -447,6 +447,10 @@ class Evaluator(Pricer):
                 {"pi": sympy.pi, "e": sympy.E, "inf": sympy.oo, "tau": 2 * sympy.pi}[name], "float")
         if module.name == "os" and name == "path":
             return Module("os.path")
+        if module.name == "os" and name in ("environ", "getenv"):
+            return Module("os.environ") if name == "environ" else Builtin("os.getenv")
+        if module.name == "os.environ" and name == "get":
+            return Builtin("os.getenv")
         if module.name == "os.path" and name in OS_PATH_FUNCTIONS:
             return Builtin(f"os.path.{name}")
         if module.name == "functools" and name in ("cache", "lru_cache", "wraps", "partial", "reduce"):
@@ -674,6 +678,10 @@ class Evaluator(Pricer):
             index = list(index[0].items)  # a tuple value is the multi-index: x[fnp.s_[1:3, ::2]]
         if isinstance(obj, Array):
             return self.index_array(obj, tuple(index), node)
+        if isinstance(obj, Module) and obj.name == "os.environ":
+            self.diag(node, "FS123", "info", "an environment variable is read without a default: unset, it raises "
+                      "KeyError; its value is not known to the analysis")
+            return Unknown("an environment variable's value", reported=True)
         if isinstance(obj, IndexExpr):
             return self.index_expression(node, obj, index)
         if isinstance(obj, NpzValue) and len(index) == 1:

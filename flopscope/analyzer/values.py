@@ -95,8 +95,9 @@ class Tuple(Value):
 class List(Value):
     """A list: known items, then optional symbolic runs of items.
 
-    ``runs`` holds (count, item, var): ``count`` copies of ``item``; if ``var`` is
-    a symbol, the item depends on it and runs over 0..count-1.
+    ``runs`` holds (count, item, var, start, step): ``count`` copies of ``item``; if
+    ``var`` is a symbol, the item depends on it, var taking start + step*k for k in
+    0..count-1.
     """
 
     items: list
@@ -113,8 +114,8 @@ class List(Value):
 
     def length(self):
         total = sympy.Integer(len(self.items))
-        for count, _item, _var in self.runs:
-            total += count
+        for run in self.runs:
+            total += run[0]
         return total
 
 

@@ -19,6 +19,33 @@ from sympy import Max, Min  # noqa: F401  (re-exported for dims.py)
 from flopscope.costs.dims import DECIDER, UndecidableDimension
 
 
+def _guard_monotonic_sign() -> None:
+    """Work around a SymPy defect that makes wrong size comparisons look proved.
+
+    SymPy's ``_monotonic_sign`` (sympy/core/exprtools.py, 1.14) answers 1 for
+    ``1/(x*y)`` with x, y positive integers, as if the reciprocal of a product were at
+    least 1; from it ``20/(x*y) - 10`` is "non-negative" and ``Min(floor(2e10/(L*w**2)),
+    200000)`` evaluates to 200000, which is false for w = 256, L = 32. Costs built on such
+    a Min would be wrong. Where a symbol appears under a negative power we let SymPy
+    answer "unknown" instead (conservative: a proof may then fail, never succeed wrongly).
+    """
+    from sympy.core import exprtools
+
+    original = getattr(exprtools, "_flopscope_original_monotonic_sign", exprtools._monotonic_sign)
+
+    def _monotonic_sign(expr):
+        for p in expr.atoms(sympy.Pow):
+            if p.exp.is_negative and not p.base.is_number:
+                return None
+        return original(expr)
+
+    exprtools._flopscope_original_monotonic_sign = original
+    exprtools._monotonic_sign = _monotonic_sign
+
+
+_guard_monotonic_sign()
+
+
 class clog2(sympy.Function):
     """ceil(log2(n)), with clog2(0) = clog2(1) = 0."""
 
