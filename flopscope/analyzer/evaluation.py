@@ -17,6 +17,7 @@ from __future__ import annotations
 import libcst as cst
 import sympy
 
+from flopscope.analyzer import loops as L
 from flopscope.analyzer.model import BOUND, worse
 from flopscope.analyzer.pricing import Pricer
 from flopscope.analyzer.record import Scope
@@ -712,6 +713,8 @@ class Evaluator(Pricer):
     def index_sequence(self, seq, idx: Value, node) -> Value:
         items = list(seq.items)
         if isinstance(idx, SliceValue):
+            if isinstance(seq, List) and not seq.concrete:
+                return self.slice_runs(seq, idx) or Unknown("a slice of a list of symbolic length")
             bounds = []
             for part in (idx.lower, idx.upper, idx.step):
                 if part is None or isinstance(part, NoneValue):
@@ -720,8 +723,6 @@ class Evaluator(Pricer):
                     bounds.append(int(part.expr))
                 else:
                     return Unknown("a slice of a sequence with symbolic bounds")
-            if isinstance(seq, List) and not seq.concrete:
-                return Unknown("a slice of a list of symbolic length")
             sliced = items[slice(*bounds)]
             return Tuple(tuple(sliced)) if isinstance(seq, Tuple) else List(sliced)
         if isinstance(idx, Scalar) and idx.known:
@@ -745,6 +746,45 @@ class Evaluator(Pricer):
             if items and all(same_shape(items[0], x) for x in items[1:]) and not (isinstance(seq, List) and seq.runs):
                 return items[0]
         return Unknown("an element of a sequence at a data-dependent position")
+
+    def slice_runs(self, seq: List, idx) -> List | None:
+        """``xs[a:b]`` of a list of symbolic length made of one run (``mlp.weights[1:-1]``,
+        ``weights[:K + 1]``): the run, shortened, its items shifted where they depend on
+        their place. Bounds may be symbolic; a negative one counts from the end."""
+        if seq.items or len(seq.runs) != 1:
+            return None
+        parts = []
+        for part in (idx.lower, idx.upper, idx.step):
+            if part is None or isinstance(part, NoneValue):
+                parts.append(None)
+            elif isinstance(part, Scalar) and part.known:
+                parts.append(sympy.sympify(part.expr))
+            else:
+                return None
+        lo, hi, step = parts
+        if step is not None and step != 1:
+            return None
+        count, item, var, start, stride = seq.runs[0]
+        count = sympy.sympify(count)
+
+        def place(bound, default):
+            """Where a bound lands in 0..count (Python's clipping), or None if its sign is unknown."""
+            if bound is None:
+                return default
+            if L.provably_nonnegative(bound, self.loop_bounds):
+                return sympy.Min(bound, count) if not L.provably_nonnegative(count - bound, self.loop_bounds) else bound
+            if L.provably_positive(-bound, self.loop_bounds):
+                at = count + bound
+                return at if L.provably_nonnegative(at, self.loop_bounds) else sympy.Max(at, 0)
+            return None
+
+        head, end = place(lo, sympy.Integer(0)), place(hi, count)
+        if head is None or end is None:
+            return None
+        length = end - head
+        if not L.provably_nonnegative(length, self.loop_bounds):
+            length = sympy.Max(length, 0)
+        return List([], [(length, item, var, start + stride * head if var is not None else start, stride)])
 
     def dict_get(self, d: Dict, idx: Value) -> Value:
         key = py_key(idx)
