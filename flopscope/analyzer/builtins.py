@@ -15,6 +15,7 @@ import sympy
 
 from flopscope.analyzer.evaluation import Evaluator
 from flopscope.analyzer.model import BudgetInfo
+from flopscope.analyzer.record import memo_frames, touch
 from flopscope.analyzer.values import (
     Array,
     BudgetValue,
@@ -154,7 +155,7 @@ class Builtins(Evaluator):
             return self._minmax_arrays(node, items, fn)
         if any(isinstance(a, Unknown) for a in items) and len(items) > 1:
             return self.charge_unknown(node, "min/max", "min()/max() of values the analyzer cannot follow (metered "
-                                       "arrays are compared at a cost): its cost is unknown")
+                                       "arrays are compared at a cost): its cost is unknown", because=items)
         vals = self._scalar_args(items)
         if vals is None or not vals:
             return Scalar(None, "int")
@@ -169,7 +170,7 @@ class Builtins(Evaluator):
         if any(isinstance(a, Array) and a.shape for a in items):
             self.diag(node, "FS108", "error", "min()/max() of arrays with more than one element raises at runtime "
                       "(the truth value of an array is ambiguous)")
-            return Unknown("min/max of arrays", reported=True)
+            return self.unknown(node, "min/max of arrays")
         op = "less" if fn is sympy.Min else "greater"
         for k, item in enumerate(items[1:], 1):
             # item k is compared with the running extreme: one of items[:k] (items[0] for k = 1)
@@ -243,7 +244,7 @@ class Builtins(Evaluator):
             digits = args[1] if len(args) > 1 else kwargs.get("ndigits")
             if args[0].shape:
                 self.diag(node, "FS108", "error", "round() of an array with dimensions raises at runtime")
-                return Unknown("round", reported=True)
+                return self.unknown(node, "round")
             if digits is None or isinstance(digits, NoneValue):
                 return Scalar(None, "int")  # round(x) of a 0-d array is a Python int: it leaves the meter
             return self.call_op(node, OpRef("round", "flopscope" if args[0].metered else "numpy"), [args[0], digits], {})
@@ -520,6 +521,8 @@ class Builtins(Evaluator):
                 return target
             return NoneValue()  # close, __exit__
         if isinstance(target, List):
+            if name in ("extend", "pop", "sort", "reverse", "clear", "insert", "remove"):
+                touch(target)
             if name == "append" and len(args) == 1:
                 self.list_append(target, args[0])
                 return NoneValue()
@@ -559,6 +562,7 @@ class Builtins(Evaluator):
             if name == "values" and target.complete:
                 return List(list(target.items.values()))
             if name in ("update", "setdefault", "pop", "clear"):
+                touch(target)
                 if name == "update" and args and isinstance(args[0], Dict):
                     for k, v in args[0].items.items():
                         self.write(target, k, v)
@@ -610,41 +614,56 @@ class Builtins(Evaluator):
         return Opaque(f"flopscope.{name}()")
 
     def budget_view_attr(self, view, name: str, node) -> Value:
-        """``flops.current_budget().flops_remaining``: the budget minus what the analysis has
-        charged in it so far (outside loops, where "so far" is one number)."""
+        """``flops.current_budget()``'s numbers. ``flops_remaining`` is the budget minus what
+        the analysis has charged in it so far: one number where everything before is exact;
+        else (bounds before it, or inside a loop) a size the run decides, at most the budget
+        minus what was surely charged, so whatever it sizes is an upper bound."""
         info = view.info
         if info is None:
             self.diag(node, "FS108", "error", "flops.current_budget() is None outside a BudgetContext: "
                       f"reading .{name} raises at runtime")
-            return Unknown("current_budget() outside a budget", reported=True)
+            return self.unknown(node, "current_budget() outside a budget")
         if name == "flop_budget":
             return Scalar(info.flop_budget, "int") if info.flop_budget is not None else Scalar(None, "int")
         if name in ("flops_used", "flops_remaining"):
-            used = self.charged_so_far(info)
-            if used is None:
-                return Scalar(None, "int")
+            for frame in memo_frames():
+                frame.pure = False  # the answer depends on what ran before the call, not on its arguments
+            surely, complete = self.charged_so_far(info)
             if name == "flops_used":
-                return Scalar(used, "int")
-            return Scalar(info.flop_budget - used, "int") if info.flop_budget is not None else Scalar(None, "int")
+                return Scalar(surely if complete else None, "int")
+            if info.flop_budget is None:
+                return Scalar(None, "int")
+            left = sympy.expand(info.flop_budget - surely)
+            if complete:
+                return Scalar(left, "int")
+            site = self.pos(node)
+            key = (site.line, site.col, info.ident, sympy.srepr(left))
+            sym = self.remaining_symbols.get(key)
+            if sym is None:
+                sym = self.data_dim(left, f"flops_remaining at line {site.line}", prefix="left")
+                self.remaining_symbols[key] = sym
+            return Scalar(sym, "int")
         if name in ("wall_time_s", "wall_time_limit_s", "wall_time_remaining_s"):
             return Scalar(None, "float")
         if name == "namespace":
             return Str(info.namespace) if info.namespace else NoneValue()
         self.diag(node, "FS119", "error", f"the budget view has no attribute '{name}'")
-        return Unknown(f"current_budget().{name}", reported=True)
+        return self.unknown(node, f"current_budget().{name}")
 
-    def charged_so_far(self, info):
-        """What the events charged inside budget ``info`` add up to at this point, or None
-        inside a loop being summed (there it depends on the iteration)."""
-        if self.loop_bounds:
-            return None
+    def charged_so_far(self, info) -> tuple:
+        """(what the events surely charged in budget ``info`` until here, whether that is all
+        of it). Only exact events before the loops being analyzed count as sure: a bound
+        may have charged less, and a loop's body is summed only when the loop ends."""
+        limit = self.loop_marks[0] if self.loop_marks else len(self.events)
+        complete = not self.loop_marks and not self.loop_bounds
         total = sympy.Integer(0)
-        for ev in self.events:
+        for ev in self.events[:limit]:
             if ev.kind == "charge" and info.ident in ev.budgets:
                 if ev.label != "exact":
-                    return None
+                    complete = False
+                    continue
                 total += ev.total
-        return sympy.expand(total)
+        return sympy.expand(total), complete
 
     def call_opaque(self, node, func: Opaque, args: list, kwargs: dict) -> Value:
         what = func.what

@@ -317,7 +317,7 @@ class Evaluator(Pricer):
             if name.startswith("__"):
                 return Opaque(name)
             self.diag(node, "FS119", "warning", f"'{obj.cls.name}' object has no attribute '{name}' (at this point of the analysis)")
-            return Unknown(f"attribute {name!r}")
+            return self.unknown(node, f"attribute {name!r}")
         if isinstance(obj, Class):
             found = obj.lookup(name)
             if isinstance(found, Function) and found.kind == "classmethod":
@@ -327,7 +327,7 @@ class Evaluator(Pricer):
             if name in obj.attrs:
                 return obj.attrs[name]
             self.diag(node, "FS119", "warning", f"the object has no attribute '{name}' (give it with obj({name}=...) in --arg)")
-            return Unknown(f"attribute {name!r}")
+            return self.unknown(node, f"attribute {name!r}")
         if isinstance(obj, List):
             return ListMethod(obj, name)
         if isinstance(obj, Dict):
@@ -340,7 +340,7 @@ class Evaluator(Pricer):
             if name in ("get", "keys", "values", "items", "close", "__enter__", "__exit__"):
                 return ListMethod(obj, name)
             self.diag(node, "FS119", "error", f"an .npz archive has no attribute '{name}'")
-            return Unknown(f"npz.{name}", reported=True)
+            return self.unknown(node, f"npz.{name}")
         if isinstance(obj, BudgetViewValue):
             return self.budget_view_attr(obj, name, node)
         if isinstance(obj, OpRef):
@@ -378,6 +378,9 @@ class Evaluator(Pricer):
             return Opaque(f"tuple.{name}")
         if isinstance(obj, Tuple) and name in obj.fields:
             return obj.items[obj.fields.index(name)]
+        if isinstance(obj, Unknown):
+            # it may be a metered array: calling this attribute is then a counted method
+            return Unknown(obj.reason, reported=obj.reported, cause=obj.cause, member=True)
         return Unknown(f"attribute {name!r} of {obj.describe()}")
 
     def module_attr(self, module: Module, name: str, node) -> Value:
@@ -397,13 +400,15 @@ class Evaluator(Pricer):
                 return Module(f"flopscope.{name}")
             if name.startswith("_") or name in ("runtime", "costs", "analyzer"):
                 self.diag(node, "FS112", "warning", f"flopscope.{name} is flopscope's internals, not its API")
-            return Unknown(f"flopscope.{name}")
+            else:
+                self.diag(node, "FS119", "error", f"module 'flopscope' has no attribute '{name}'")
+            return self.unknown(node, f"flopscope.{name}")
         if module.name == "flopscope.stats":
             if name in DISTRIBUTIONS:
                 return DistValue(name)
             self.diag(node, "FS119", "error", f"module 'flopscope.stats' has no attribute '{name}' "
                       f"(its distributions: {', '.join(DISTRIBUTIONS)})")
-            return Unknown(f"flopscope.stats.{name}", reported=True)
+            return self.unknown(node, f"flopscope.stats.{name}")
         if module.name == "flopscope.errors":
             return Opaque(f"flopscope.{name}")
         if module.name in ("flopscope.numpy", "numpy") or module.name.startswith(("flopscope.numpy.", "numpy.")):
@@ -441,7 +446,7 @@ class Evaluator(Pricer):
                     self.diag(node, "FS102", "error", f"flopscope.numpy{'.' + prefix if prefix else ''}.{name} is not supported by flopscope yet: it raises at runtime")
                 else:
                     self.diag(node, "FS119", "error", f"module '{module.name}' has no attribute '{name}'")
-                return Unknown(f"{module.name}.{name}")
+                return self.unknown(node, f"{module.name}.{name}")
             return Opaque(f"numpy-fn:{op}")
         if module.name == "math":
             return Builtin(f"math.{name}") if name not in ("pi", "e", "inf", "tau") else Scalar(
@@ -515,7 +520,13 @@ class Evaluator(Pricer):
             return self.call_array_method(node, func, args, kwargs)
         # Something the analyzer cannot follow: fail closed if a metered array goes in.
         if any(holds_metered(v) for v in list(args) + list(kwargs.values())):
-            return self.charge_unknown(node, "unknown call", f"a call to {func.describe()} receives a metered array: its cost is unknown")
+            return self.charge_unknown(node, "unknown call", f"a call to {func.describe()} receives a metered array: its cost is unknown",
+                                       because=[func])
+        if isinstance(func, Unknown) and func.member:
+            return self.charge_unknown(node, "method call", f"a method of a value the analyzer cannot follow ({func.reason}) "
+                                       "may be a counted array method: its cost is unknown", because=[func])
+        if isinstance(func, Unknown) and func.reported:
+            return func
         return Unknown(f"the result of calling {func.describe()}")
 
     def expr_BinaryOperation(self, node: cst.BinaryOperation, scope) -> Value:
@@ -545,7 +556,8 @@ class Evaluator(Pricer):
         if isinstance(left, Unknown) or isinstance(right, Unknown):
             # it may be a metered array, and this operator then charged: never a silent 0
             return self.charge_unknown(node, op, f"{op} on a value the analyzer cannot follow "
-                                       f"({(left if isinstance(left, Unknown) else right).describe()}): its cost is unknown")
+                                       f"({(left if isinstance(left, Unknown) else right).describe()}): its cost is unknown",
+                                       because=[left, right])
         return Unknown(f"{op} of {left.describe()} and {right.describe()}")
 
     def repeat_sequence(self, seq, times: Scalar, node) -> Value:
@@ -586,7 +598,7 @@ class Evaluator(Pricer):
             return Scalar(None, operand.kind)
         if isinstance(operand, Unknown):
             return self.charge_unknown(node, op, f"{op} on a value the analyzer cannot follow "
-                                       f"({operand.describe()}): its cost is unknown")
+                                       f"({operand.describe()}): its cost is unknown", because=[operand])
         return Unknown("a unary operation on a value the analyzer cannot follow")
 
     def expr_BooleanOperation(self, node: cst.BooleanOperation, scope) -> Value:
@@ -648,7 +660,8 @@ class Evaluator(Pricer):
         if isinstance(left, Unknown) or isinstance(right, Unknown):
             # it may be a metered array, and the comparison then charged: never a silent 0
             self.charge_unknown(node, op, f"{op} on a value the analyzer cannot follow "
-                                f"({(left if isinstance(left, Unknown) else right).describe()}): its cost is unknown")
+                                f"({(left if isinstance(left, Unknown) else right).describe()}): its cost is unknown",
+                                because=[left, right])
             return Scalar(None, "bool")
         if isinstance(left, Scalar) and isinstance(right, Scalar):
             if left.known and right.known:
@@ -682,7 +695,7 @@ class Evaluator(Pricer):
         if isinstance(obj, Module) and obj.name == "os.environ":
             self.diag(node, "FS123", "info", "an environment variable is read without a default: unset, it raises "
                       "KeyError; its value is not known to the analysis")
-            return Unknown("an environment variable's value", reported=True)
+            return self.unknown(node, "an environment variable's value")
         if isinstance(obj, IndexExpr):
             return self.index_expression(node, obj, index)
         if isinstance(obj, NpzValue) and len(index) == 1:
@@ -853,12 +866,12 @@ class Evaluator(Pricer):
 
         iterable = self.eval(for_in.iter, scope)
         self.label_stack.append(self.label)
-        self.loop_depth += 1
+        self.enter_loop()
         try:
             self.for_loop(for_in, for_in.target, iterable, body_for(for_in), inner)
         finally:
             self.label_stack.pop()
-            self.loop_depth -= 1
+            self.leave_loop()
         if kind == "dict":
             return Dict({}, complete=False)
         return out

@@ -352,10 +352,10 @@ class Facts():
         self.index_symbols.add(sym)
         return sym
 
-    def data_dim(self, bound=None, reason: str = "a size that depends on array data"):
+    def data_dim(self, bound=None, reason: str = "a size that depends on array data", prefix: str = "nnz"):
         """A fresh symbol for a size the data decides, with its upper bound when one is known
         (the number of nonzero entries of x is at most numel(x))."""
-        sym = sympy.Symbol(f"nnz{next(self._data_dims)}", integer=True, nonnegative=True)
+        sym = sympy.Symbol(f"{prefix}{next(self._data_dims)}", integer=True, nonnegative=True)
         self.data_symbols.add(sym)
         self.data_reasons[sym] = reason
         if bound is not None:

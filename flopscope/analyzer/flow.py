@@ -22,6 +22,8 @@ import sympy
 from flopscope.analyzer import loops as L
 from flopscope.analyzer.builtins import Builtins
 from flopscope.analyzer.facts import UNROLL_LIMIT, WHILE_LIMIT
+
+SMALL_RUN = 64  # a list grown by a loop of at most this many (numbered) iterations holds its items
 from flopscope.analyzer.model import BOUND, UNKNOWN, Event, worse
 from flopscope.analyzer.record import (
     MISSING,
@@ -35,6 +37,7 @@ from flopscope.analyzer.record import (
     list_lengths_before,
     set_slot,
     snapshot_writes,
+    touch,
     undo_writes,
 )
 from flopscope.analyzer.values import (
@@ -246,6 +249,12 @@ class Flow(Builtins):
             self.range_loop(node, target, iterable, run_body, scope)
             return
         items = self.iteration_items(iterable, node)
+        if items is None and isinstance(iterable, Array) and iterable.shape:
+            # for row in A: the rows A[0], A[1], ... of a symbolic count, as range(A.shape[0])
+            rows = sympy.sympify(iterable.shape[0])
+            self.summed_loop(node, target, sympy.Integer(0), sympy.Integer(1), rows, run_body, scope,
+                             item_of=lambda i: self.index_array(iterable, (Scalar(i, "int"),), node), stop=rows)
+            return
         if items is None:
             if isinstance(iterable, List) and not iterable.concrete:
                 self.list_family_loop(node, target, iterable, run_body, scope)
@@ -371,6 +380,46 @@ class Flow(Builtins):
                    "the closed form does not follow: it was followed iteration by iteration, at the given sizes")
         self.unrolled_loop(node, target, a, c, trips, run_body, scope, item_of, why)
 
+    def reads_grown_lists(self, mark, log, appends, target, scope, node, var, item_of, run_body) -> bool:
+        """Whether the body's analysis depends on the lists it appends to: the body is run
+        again (a probe that leaves no trace) with each of them one item longer, as in a
+        later iteration; any difference in what it charges says it reads them."""
+        first = [(e.site, e.op, sympy.srepr(sympy.sympify(e.total))) for e in self.events[mark:]]
+        saved_events = self.events[mark:]
+        final_state = snapshot_writes(log)
+        grown = list_lengths_before(appends)
+        added = {id(lst): lst.items[n_before:] for lst, n_before in grown}
+        undo_writes(log)
+        for lst, n_before in grown:
+            del lst.items[n_before:]
+            if added[id(lst)]:
+                lst.items.append(added[id(lst)][0])  # one more item, as a later iteration sees
+        del self.events[mark:]
+        self.write_logs.append([])
+        self.append_logs.append([])
+        self.loop_flags.append(set())
+        self.assign(target, Scalar(var, "int") if item_of is None else item_of(var), scope, node)
+        try:
+            run_body()
+        except (RaiseSignal, ContinueSignal, BreakSignal):
+            pass
+        finally:
+            self.loop_flags.pop()
+            probe_log = self.pop_write_log()
+            probe_appends = self.append_logs.pop()
+        probe = [(e.site, e.op, sympy.srepr(sympy.sympify(e.total))) for e in self.events[mark:]]
+        undo_writes(probe_log)
+        for lst, n_before in list_lengths_before(probe_appends):
+            del lst.items[n_before:]
+        del self.events[mark:]
+        for lst, n_before in grown:
+            del lst.items[n_before:]
+            lst.items.extend(added[id(lst)])
+        for (container, slot), value in final_state.items():
+            set_slot(container, slot, value)
+        self.events.extend(saved_events)
+        return probe != first
+
     def symbolic_loop_pass(self, node, target, var, a, c, trips, lo, hi, run_body, scope, loose, carried, item_of=None):
         """One pass over the body with a symbolic index. Returns ("ok", None) when the
         loop is summed, ("changed", state) when the body changed loop-carried state."""
@@ -440,14 +489,28 @@ class Flow(Builtins):
                 del lst.items[n_before:]
             del self.events[mark:]
             return ("changed", varying)
+        if appends and self.reads_grown_lists(mark, log, appends, target, scope, node, var, item_of, run_body):
+            # the body reads a list it grows (if cols: ..., fnp.stack(cols)): what it does
+            # depends on the iteration, so the loop is followed at the given sizes
+            undo_writes(log)
+            for lst, n_before in list_lengths_before(appends):
+                del lst.items[n_before:]
+            del self.events[mark:]
+            self.diagnostics = diagnostics
+            return ("trouble", None)
         # Lists that grew: the appended items become a run of `trips` items.
         for lst, n_before in list_lengths_before(appends):
             added = lst.items[n_before:]
             del lst.items[n_before:]
+            # a new array every iteration: its items are distinct objects at runtime
+            added = [dataclasses.replace(item, ident=0) if isinstance(item, Array) and item.ident > ident_mark else item
+                     for item in added]
+            touch(lst)
+            if sympy.sympify(trips).is_Integer and int(trips) <= SMALL_RUN and not lst.runs:
+                # a few iterations (a, b = (draw() for _ in range(2))): the items themselves
+                lst.items.extend(subs_value(item, var, a + c * k) for k in range(int(trips)) for item in added)
+                continue
             for item in added:
-                if isinstance(item, Array) and item.ident > ident_mark:
-                    # a new array every iteration: its items are distinct objects at runtime
-                    item = dataclasses.replace(item, ident=0)
                 lst.runs.append((trips, item, var if mentions(item, var) else None, a, c))
         if carried:
             for (container, slot), (v0, step_fn) in carried.items():

@@ -305,6 +305,12 @@ def monotone(expr, x) -> int:
         return signs.pop() if len(signs) == 1 else 0
     if isinstance(expr, sympy.Mul):
         coeff, rest = expr.as_independent(x, as_Add=False)
+        if rest == expr:
+            # every factor grows with x: a product of non-negative growing factors grows
+            factors = rest.args
+            if all(_nonneg(f) and monotone(f, x) == 1 for f in factors):
+                return 1
+            return 0
         sign = monotone(rest, x)
         if coeff.is_nonnegative:
             return sign if (sign >= 0 and _nonneg(rest)) or sign < 0 else 0
@@ -319,6 +325,14 @@ def monotone(expr, x) -> int:
     if isinstance(expr, (sympy.floor, sympy.ceiling, sympy.Min, sympy.Max)) or type(expr).__name__ in ("clog2", "floor_log2"):
         signs = {monotone(a, x) for a in expr.args if x in a.free_symbols}
         return signs.pop() if len(signs) == 1 else 0
+    if isinstance(expr, sympy.Piecewise) and len(expr.args) == 2 and expr.args[1].cond == sympy.true:
+        # (e, g > 0), (0, True): a cost that starts once g > 0, for a non-negative e and g
+        # both growing with x, grows with x (a loop that runs once its trip count is positive)
+        (e, cond), (other, _) = expr.args
+        if other == 0 and isinstance(cond, (sympy.StrictGreaterThan, sympy.GreaterThan)):
+            g = cond.lhs - cond.rhs
+            if _nonneg(e) and monotone(e, x) == 1 and monotone(g, x) == 1:
+                return 1
     return 0
 
 
@@ -326,10 +340,14 @@ def _nonneg(expr) -> bool:
     expr = sympy.sympify(expr)
     if expr.is_nonnegative:
         return True
-    if isinstance(expr, sympy.Mul):
+    if isinstance(expr, (sympy.Mul, sympy.Add, sympy.Min, sympy.floor, sympy.ceiling)):
         return all(_nonneg(a) for a in expr.args)
-    if isinstance(expr, sympy.Add):
-        return all(_nonneg(a) for a in expr.args)
+    if isinstance(expr, sympy.Max):
+        return any(_nonneg(a) for a in expr.args)
+    if isinstance(expr, sympy.Pow):
+        return _nonneg(expr.args[0])
+    if isinstance(expr, sympy.Piecewise):
+        return all(_nonneg(piece) for piece, _ in expr.args)
     return False
 
 
@@ -344,3 +362,38 @@ def at_worst(expr, bounds: dict):
             return None
         expr = expr.xreplace({x: bounds[x] if sign > 0 else sympy.Integer(0)})
     return expr
+
+
+SEARCH_LIMIT = 20_000  # points tried by worst_by_search
+
+
+def worst_by_search(expr, bounds: dict, limit: int = SEARCH_LIMIT):
+    """The largest value ``expr`` takes with each data size an integer from 0 to its
+    bound (numbers here: every other size has its value), found by trying every point;
+    None if the points are more than ``limit`` or the value is not a number. For a cost
+    that is not monotone in a data size (fewer samples when more units are alive), this
+    is the bound the shapes allow."""
+    import itertools
+    from fractions import Fraction
+
+    expr = sympy.sympify(expr)
+    xs = sorted(expr.free_symbols, key=str)
+    if not xs or any(x not in bounds for x in xs) or expr.has(sympy.Sum):
+        return None
+    tops = []
+    for x in xs:
+        b = sympy.sympify(bounds[x])
+        if not b.is_Integer or b < 0:
+            return None
+        tops.append(int(b))
+    points = 1
+    for t in tops:
+        points *= t + 1
+    if points > limit:
+        return None
+    try:
+        fn = sympy.lambdify(xs, expr, modules=[exact_modules(), "math"], printer=exact_printer())
+        best = max(Fraction(fn(*p)) for p in itertools.product(*(range(t + 1) for t in tops)))
+    except (TypeError, ValueError, ZeroDivisionError, OverflowError, NameError):
+        return None
+    return sympy.Rational(best.numerator, best.denominator)

@@ -159,7 +159,7 @@ class Pricer(Recorder):
             b = bind(spec, tuple(args), dict(kwargs))
         except TypeError as err:
             self.diag(node, "FS108", "error", f"this call raises at runtime: {err}")
-            return Unknown(str(err))
+            return self.unknown(node, str(err))
         shapes = []
         metered = opref.via == "flopscope"
         for v in b.operands:
@@ -168,7 +168,8 @@ class Pricer(Recorder):
             s = self.shape_of(v, node)
             if s is None:
                 if metered or _maybe_metered(v):
-                    return self.charge_unknown(node, name, f"{name}: an operand is {v.describe()}, so the cost is unknown", "FS101")
+                    return self.charge_unknown(node, name, f"{name}: an operand is {v.describe()}, so the cost is unknown", "FS101",
+                                               because=[v])
                 return Unknown("a numpy result of unknown shape")
             shapes.append(s)
         shapes = tuple(tuple(_rule_dim(sympy.sympify(d)) for d in s) for s in shapes)
@@ -176,7 +177,8 @@ class Pricer(Recorder):
             static = {k: (v if k == "structure" else self.static_value(v)) for k, v in b.static.items()}
         except _NotStatic:
             if metered:
-                return self.charge_unknown(node, name, f"{name}: a static argument depends on array data, so the cost is unknown", "FS101")
+                return self.charge_unknown(node, name, f"{name}: a static argument depends on array data, so the cost is unknown", "FS101",
+                                           because=list(b.static.values()))
             return Unknown("a numpy result")
         try:
             self.order_assumed_now = False
@@ -188,12 +190,12 @@ class Pricer(Recorder):
                 self.order_assumed_now = False
         except ShapeError as err:
             self.diag(node, "FS108", "error", f"this call raises at runtime: {err}")
-            return Unknown(str(err))
+            return self.unknown(node, str(err))
         except UndecidableDimension as err:
             return self.charge_unknown(node, name, f"{name}: {err}", "FS106")
         except (TypeError, ValueError) as err:
             self.diag(node, "FS108", "error", f"this call raises at runtime: {err}")
-            return Unknown(str(err))
+            return self.unknown(node, str(err))
         cost = sympy.sympify(cost)
         if metered and spec.category not in ("free", "reduction"):
             cost = self.zero_when_empty(cost, shape)
@@ -375,9 +377,10 @@ class Pricer(Recorder):
     def cost_label(self, cost) -> str:
         data = cost.free_symbols & self.data_symbols
         if data:
-            # sizes the data decides: an upper bound where each has a bound and the cost
-            # grows (or shrinks) with it, so its largest value is at an end of its range
-            if all(x in self.data_bounds for x in data) and all(L.monotone(cost, x) for x in data):
+            # sizes the data decides: an upper bound where each has a bound (its largest
+            # value is at an end of the range where the cost is monotone in the size, and
+            # otherwise is found by trying every value up to the bounds: result.py)
+            if all(x in self.data_bounds for x in data):
                 return BOUND
             return UNKNOWN
         if self.order_assumed_now:
@@ -428,7 +431,7 @@ class Pricer(Recorder):
             if name.startswith("__"):
                 return Opaque(name)
             self.diag(node, "FS119", "error", f"arrays have no attribute '{name}'")
-            return Unknown(f"array attribute {name!r}", reported=True)
+            return self.unknown(node, f"array attribute {name!r}")
         if spec.kind == QUERY or name == "base":
             return Opaque(f"array.{name}")
         return ArrayMethodValue(arr, name)
@@ -454,7 +457,7 @@ class Pricer(Recorder):
         if spec.kind == REFUSED:
             if arr.metered:
                 self.diag(node, "FS102", "error", f"FlopscopeArray.{name}() raises at runtime: {spec.note}")
-            return Unknown(f".{name}()", reported=True)
+            return self.unknown(node, f".{name}()")
         if spec.kind == CONVERSION:
             if name == "item":
                 return Scalar(None, "float")  # a Python number: it leaves the meter
@@ -501,12 +504,12 @@ class Pricer(Recorder):
         if metered and name == "errstate" and "call" in kwargs:
             self.diag(node, "FS102", "error", "errstate(call=...) raises at runtime: NumPy would call a Python function "
                       "on floating-point errors, and that code would run unmetered")
-            return Unknown("errstate(call=...)", reported=True)
+            return self.unknown(node, "errstate(call=...)")
         for key, mode in modes.items():
             if metered and isinstance(mode, Str) and mode.value in ("call", "log"):
                 self.diag(node, "FS102", "error", f"{name}({key}={mode.value!r}) raises at runtime: it makes NumPy call "
                           "a Python function on floating-point errors")
-                return Unknown(f"{name}({key}={mode.value!r})", reported=True)
+                return self.unknown(node, f"{name}({key}={mode.value!r})")
         if name == "errstate":
             return Opaque("errstate context")
         # seterr / geterr: the (old) settings, a dict of the four modes
@@ -521,21 +524,21 @@ class Pricer(Recorder):
         if metered and allow is not None and self.decide(allow) is not False:
             self.diag(node, "FS102", "error", "load(allow_pickle=True) raises at runtime: flopscope refuses pickles "
                       "(unpickling runs code from the file)")
-            return Unknown("load(allow_pickle=True)", reported=True)
+            return self.unknown(node, "load(allow_pickle=True)")
         if not isinstance(path_v, Str):
             self.diag(node, "FS122", "warning", "load(): the file name is not a string the analyzer can read, so the "
                       "shapes of the arrays it holds are unknown")
-            return Unknown("an array loaded from a file the analyzer cannot name", reported=True)
+            return self.unknown(node, "an array loaded from a file the analyzer cannot name")
         found = assets.resolve(path_v.value, self.path)
         if found is None:
             self.diag(node, "FS122", "warning", f"load(): no file {path_v.value!r} (looked in the working directory and "
                       "beside the solver), so the shapes of the arrays it holds are unknown")
-            return Unknown(f"an array from the missing file {path_v.value!r}", reported=True)
+            return self.unknown(node, f"an array from the missing file {path_v.value!r}")
         try:
             content = assets.read(found)
         except assets.AssetError as err:
             self.diag(node, "FS122", "warning", f"load(): cannot read {path_v.value!r}: {err}")
-            return Unknown(f"an array from {path_v.value!r}", reported=True)
+            return self.unknown(node, f"an array from {path_v.value!r}")
         if isinstance(content, dict):
             return NpzValue(path_v.value, content, metered)
         shape, kind = content
@@ -549,7 +552,7 @@ class Pricer(Recorder):
             held = ", ".join(repr(k) for k in npz.entries) or "no arrays"
             self.diag(node, "FS108", "error", f"this raises KeyError at runtime: {key.value!r} is not in {npz.path} "
                       f"(it holds {held})")
-            return Unknown(f"{key.value!r} of {npz.path}", reported=True)
+            return self.unknown(node, f"{key.value!r} of {npz.path}")
         return Unknown(f"an array of {npz.path} under a key the analyzer cannot read")
 
     def index_expression(self, node, expr: IndexExpr, index: list) -> Value:
@@ -579,7 +582,7 @@ class Pricer(Recorder):
             else:
                 if not index or not all(isinstance(it, SliceValue) for it in index):
                     self.diag(node, "FS108", "error", f"{name}[...] raises at runtime: it takes slices")
-                    return Unknown(f"{name}[...]", reported=True)
+                    return self.unknown(node, f"{name}[...]")
                 static["slices"] = tuple(tuple(self._bound_value(p) for p in (it.lower, it.upper, it.step)) for it in index)
                 # mgrid[0:n] (one slice) gives one array; mgrid[0:n,] a grid of one axis
                 static["single"] = len(index) == 1 and _single_subscript(node)
@@ -592,7 +595,8 @@ class Pricer(Recorder):
                 metered = True
             s = self.shape_of(v, node)
             if s is None:
-                return self.charge_unknown(node, name, f"{name}[...]: an item is {v.describe()}, so the cost is unknown", "FS101")
+                return self.charge_unknown(node, name, f"{name}[...]: an item is {v.describe()}, so the cost is unknown", "FS101",
+                                           because=[v])
             shapes.append(tuple(_rule_dim(sympy.sympify(d)) for d in s))
         try:
             shape = spec.shape(tuple(shapes), **static)
@@ -602,7 +606,7 @@ class Pricer(Recorder):
                 self.diag(node, "FS102", "error", f"{name}[...] raises at runtime: {err}")
             else:
                 self.diag(node, "FS108", "error", f"this raises at runtime: {err}")
-            return Unknown(str(err), reported=True)
+            return self.unknown(node, str(err))
         except UndecidableDimension as err:
             return self.charge_unknown(node, name, f"{name}: {err}", "FS106")
         return self.finish_op(node, OpRef(name, "flopscope" if metered else "numpy"), spec, shape, cost, metered, static)
@@ -626,7 +630,7 @@ class Pricer(Recorder):
             return Opaque(name)
         self.diag(node, "FS102", "error", f"flopscope.stats.{dist.name}.{name} is not supported: it raises at runtime "
                   f"(the metered methods are {', '.join(METHODS)})")
-        return Unknown(f"stats.{dist.name}.{name}", reported=True)
+        return self.unknown(node, f"stats.{dist.name}.{name}")
 
     def freeze_dist(self, node, dist: DistValue, args: list, kwargs: dict) -> Value:
         names = ("loc", "scale")
@@ -634,7 +638,7 @@ class Pricer(Recorder):
         for k, v in kwargs.items():
             if k not in names or k in frozen:
                 self.diag(node, "FS108", "error", f"this raises at runtime: {dist.name}() takes loc and scale")
-                return Unknown(f"{dist.name}(...)", reported=True)
+                return self.unknown(node, f"{dist.name}(...)")
             frozen[k] = v
         return DistValue(dist.name, frozen)
 
@@ -767,7 +771,7 @@ class Pricer(Recorder):
             if name in ("entropy", "spawn_key", "pool_size", "n_children_spawned", "state"):
                 return Opaque(f"SeedSequence.{name}")
             self.diag(node, "FS119", "error", f"'SeedSequence' object has no attribute '{name}'")
-            return Unknown(f"SeedSequence.{name}", reported=True)
+            return self.unknown(node, f"SeedSequence.{name}")
         op = f"random.{gen.kind}.{name}"
         if op in OPS or (name == "spawn" and gen.kind == "Generator"):
             return GeneratorMethod(gen, name)
@@ -844,7 +848,8 @@ class Pricer(Recorder):
         x = args[0]
         shape = self.shape_of(x, node)
         if shape is None:
-            return self.charge_unknown(node, "as_symmetric", f"as_symmetric of {x.describe()}: the analyzer cannot follow it", "FS101")
+            return self.charge_unknown(node, "as_symmetric", f"as_symmetric of {x.describe()}: the analyzer cannot follow it", "FS101",
+                                       because=[x])
         shape = tuple(int(d) if getattr(sympy.sympify(d), "is_Integer", False) else sympy.sympify(d) for d in shape)
         spec_v = args[1] if len(args) == 2 else kwargs.get("symmetry")
         try:
@@ -854,7 +859,7 @@ class Pricer(Recorder):
             return self.charge_unknown(node, "as_symmetric", "as_symmetric with a symmetry the analyzer cannot read", "FS101")
         except sym.SymmetrySpecError as err:
             self.diag(node, "FS108", "error", f"this call raises SymmetryError at runtime: {err}")
-            return Unknown(str(err))
+            return self.unknown(node, str(err))
         except UndecidableDimension as err:
             return self.charge_unknown(node, "as_symmetric", f"as_symmetric: {err}", "FS106")
         return Array(shape, True, x.dtype if isinstance(x, Array) else "float", symmetry=groups)

@@ -12,6 +12,7 @@ leave a block (return, break, continue) live here too.
 from __future__ import annotations
 
 import itertools
+import threading
 from typing import Any
 
 import libcst as cst
@@ -20,7 +21,7 @@ import sympy
 from flopscope.analyzer.facts import Facts
 from flopscope.analyzer.limits import Progress
 from flopscope.analyzer.model import EXACT, UNKNOWN, BudgetInfo, Diagnostic, Event, Site, worse
-from flopscope.analyzer.values import Class, Dict, Instance, List, ObjectValue, Unknown, Value
+from flopscope.analyzer.values import Class, Dict, Instance, List, ObjectValue, Unknown, Value, birth, root_unknown
 
 
 class AnalysisError(Exception):
@@ -45,9 +46,10 @@ class ContinueSignal(Exception):
     pass
 
 class Scope:
-    __slots__ = ("vars", "parent", "kind", "module", "global_names", "nonlocal_names")
+    __slots__ = ("vars", "parent", "kind", "module", "global_names", "nonlocal_names", "born")
 
     def __init__(self, parent: "Scope | None", kind: str) -> None:
+        self.born = birth()
         self.vars: dict[str, Value] = {}
         self.parent = parent
         self.kind = kind
@@ -85,6 +87,54 @@ class Frame:
         self.owner: Class | None = None
         self.early = False  # a data-dependent return: the call's cost is an upper bound
 
+class MemoFrame:
+    """A user-function call being analyzed, for the reuse of its analysis.
+
+    ``start`` stamps the call's beginning: containers made later are its own. A store
+    into an older container makes the call impure (its analysis is then not reused);
+    ``cuts`` are recursive calls on the same arguments cut short inside it."""
+
+    __slots__ = ("start", "pure", "rec", "cuts", "name")
+
+    def __init__(self, rec, name: str) -> None:
+        self.start = birth()
+        self.pure = True
+        self.rec = rec
+        self.cuts: list = []
+        self.name = name
+
+
+# The calls being analyzed on this thread, innermost last, and a counter of stores
+# made outside them (the state a call may read besides its arguments).
+_MEMO = threading.local()
+
+
+def memo_frames() -> list:
+    frames = getattr(_MEMO, "frames", None)
+    if frames is None:
+        frames = _MEMO.frames = []
+        _MEMO.world = 0
+    return frames
+
+
+def world() -> int:
+    memo_frames()
+    return _MEMO.world
+
+
+def touch(container) -> None:
+    """A store into ``container``: calls that did not make it are impure, and the
+    state outside them has changed."""
+    frames = memo_frames()
+    born = getattr(container, "born", -1)
+    if not frames or born < frames[-1].start:
+        _MEMO.world += 1
+    for frame in reversed(frames):
+        if born >= frame.start:
+            break
+        frame.pure = False
+
+
 class Recorder(Facts):
     """Events, diagnostics, labels, and the journal of stores."""
 
@@ -105,7 +155,12 @@ class Recorder(Facts):
         self.region_stack: list[int] = []
         self._regions = itertools.count(1)
         self._unknowns = itertools.count(1)
+        self.unknown_causes: dict = {}  # (line, col) of an unknown site -> Site of the diagnostic it follows from
         self.depth = 0
+        self.loop_marks: list[int] = []  # len(events) where each loop being analyzed began
+        self.remaining_symbols: dict = {}  # (site, budget, what was surely charged) -> data size
+        self.memo: dict = {}  # a call's context and arguments -> (its events, its result)
+        self.memo_hits = 0
         self.module_scope = Scope(None, "module")
         self.positions: Any = None
         self.progress = Progress(path=path)  # the line being analyzed, for the watcher (limits.py)
@@ -152,12 +207,27 @@ class Recorder(Facts):
             )
         )
 
-    def charge_unknown(self, node: cst.CSTNode, op: str, reason: str, code: str = "FS101") -> Value:
-        """A cost the analyzer cannot determine: a located diagnostic and an unknown term."""
+    def charge_unknown(self, node: cst.CSTNode, op: str, reason: str, code: str = "FS101", because=()) -> Value:
+        """A cost the analyzer cannot determine: an unknown term and one located diagnostic.
+
+        One cause, one diagnostic: when an operand in ``because`` is an unknown whose
+        cause was already reported, the cost is unknown here too but the diagnostic
+        stays at the source; the site points to it instead."""
         sym = sympy.Symbol(f"unknown{next(self._unknowns)}", nonnegative=True)
         self.charge(node, op, sym, UNKNOWN)
+        root = root_unknown(because)
+        here = self.pos(node)
+        if root is not None:
+            cause = root.cause
+            if cause is not None and cause != here:
+                self.unknown_causes.setdefault((here.line, here.col), cause)
+            return Unknown(root.reason, reported=True, cause=cause)
         self.diag(node, code, "warning", reason)
-        return Unknown(reason)
+        return Unknown(reason, reported=True, cause=here)
+
+    def unknown(self, node: cst.CSTNode, reason: str) -> Unknown:
+        """An unknown value whose diagnostic was just given at ``node``."""
+        return Unknown(reason, reported=True, cause=self.pos(node))
 
     def call_event(self, node: cst.CSTNode, qualname: str) -> None:
         self.events.append(
@@ -221,7 +291,16 @@ class Recorder(Facts):
             log.append((container, key, old))
         set_slot(container, key, value)
 
+    def enter_loop(self) -> None:
+        self.loop_marks.append(len(self.events))
+        self.loop_depth += 1
+
+    def leave_loop(self) -> None:
+        self.loop_marks.pop()
+        self.loop_depth -= 1
+
     def list_append(self, lst: List, value: Value) -> None:
+        touch(lst)
         if self.append_logs:
             self.append_logs[-1].append((lst, len(lst.items)))
         lst.items.append(value)
@@ -244,6 +323,7 @@ def get_slot(container, key):
     return MISSING
 
 def set_slot(container, key, value) -> None:
+    touch(container)
     if isinstance(container, Scope):
         if value is MISSING:
             container.vars.pop(key, None)

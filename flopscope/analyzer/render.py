@@ -35,7 +35,17 @@ def site_text(a: Analysis, s) -> str:
     else:
         cost = f"{fmt(s.total)} (summed over the loop)"
     suffix = "" if s.label == EXACT else f"  ({s.label})"
+    cause = follows_from(a, s)
+    if cause is not None:
+        suffix = f"  (unknown: follows from line {cause.line}:{cause.col})"
     return f"{loc}  {cost}  = {num(s.value)}{suffix}"
+
+
+def follows_from(a: Analysis, s):
+    """The Site of the diagnostic an unknown site's cost follows from, if it has one elsewhere."""
+    if s.label != UNKNOWN:
+        return None
+    return a.extra.get("unknown_causes", {}).get((s.line, s.col))
 
 
 def text(a: Analysis) -> str:
@@ -131,6 +141,7 @@ def to_json(a: Analysis) -> dict:
                 "formula": fmt(s.formula) if s.formula is not None else None,
                 "count": fmt(s.count), "total": fmt(s.total), "value": s.value, "label": s.label,
                 "namespace": s.namespace or None,
+                **({"follows_from": [c.line, c.col]} if (c := follows_from(a, s)) is not None else {}),
             }
             for s in a.sites
         ],

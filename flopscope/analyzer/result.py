@@ -205,11 +205,18 @@ def summarise(analyzer, path: str, entry: str | None) -> Analysis:
             return evaluate(total, subs)
         acc = 0
         for e in charges:
-            t = sympy.sympify(e.total)
+            # every other size at its value first: what is left to bound is the data sizes
+            t = sympy.sympify(e.total).xreplace(subs)
+            start = t
             for _ in range(4):  # a bound may mention another data size (a mask of a masked array)
                 if not t.free_symbols & data:
                     break
                 t = L.at_worst(t, data_bounds)
+                if t is None:
+                    break
+            if t is None or t.free_symbols & data:
+                # not monotone in a data size: try every value up to the bounds, at the given sizes
+                t = L.worst_by_search(start, {x: sympy.sympify(b).xreplace(subs) for x, b in data_bounds.items()})
                 if t is None:
                     return None
             v = evaluate(t, subs)
@@ -301,9 +308,10 @@ def summarise(analyzer, path: str, entry: str | None) -> Analysis:
         pending += [y for y in definition.free_symbols if y in analyzer.definitions]
     definitions.sort(key=lambda d: (d[3], d[4], str(d[0])))
     data_sizes = []
-    for x in sorted(used & data, key=lambda v: int(str(v)[3:]) if str(v)[3:].isdigit() else 0):
+    for x in sorted(used & data, key=lambda v: int(str(v).lstrip('abcdefghijklmnopqrstuvwxyz_') or 0)):
         bound = data_bounds.get(x)
         data_sizes.append((x, analyzer.data_reasons.get(x, ""), bound, evaluate(bound, subs) if bound is not None else None))
     return Analysis(path, dict(analyzer.values), site_rows, func_rows, ns_rows, budget_rows, total, value, label,
-                    diagnostics, known_value, entry, {"index_symbols": set(analyzer.index_symbols)}, setup,
+                    diagnostics, known_value, entry, {"index_symbols": set(analyzer.index_symbols),
+                                                               "unknown_causes": dict(analyzer.unknown_causes)}, setup,
                     getattr(analyzer, "stop", None), definitions, data_sizes)

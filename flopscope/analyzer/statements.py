@@ -18,8 +18,19 @@ from libcst.metadata import MetadataWrapper, PositionProvider
 
 from flopscope.analyzer.facts import MAX_CALL_DEPTH
 from flopscope.analyzer.flow import Flow
-from flopscope.analyzer.model import BOUND, worse
-from flopscope.analyzer.record import BreakSignal, CallFinder, ContinueSignal, Frame, RaiseSignal, ReturnSignal, Scope
+from flopscope.analyzer.model import BOUND, UNKNOWN, worse
+from flopscope.analyzer.record import (
+    BreakSignal,
+    CallFinder,
+    ContinueSignal,
+    Frame,
+    MemoFrame,
+    RaiseSignal,
+    ReturnSignal,
+    Scope,
+    memo_frames,
+    world,
+)
 from flopscope.analyzer.values import (
     Array,
     BudgetValue,
@@ -39,6 +50,10 @@ from flopscope.analyzer.values import (
     Tuple,
     Unknown,
     Value,
+    NoFingerprint,
+    fingerprint,
+    fresh,
+    reusable,
 )
 
 
@@ -285,23 +300,23 @@ class Analyzer(Flow):
 
     def stmt_For(self, node: cst.For, scope: Scope) -> None:
         iterable = self.eval(node.iter, scope)
-        self.loop_depth += 1
+        self.enter_loop()
         try:
             self.for_loop(node, node.target, iterable, lambda: self.exec_body(node.body, scope), scope)
         finally:
-            self.loop_depth -= 1
+            self.leave_loop()
         if node.orelse is not None:
             self.exec_body(node.orelse.body, scope)
 
     def stmt_While(self, node: cst.While, scope: Scope) -> None:
         mark = len(self.events)
         self.loop_flags.append(set())
-        self.loop_depth += 1
+        self.enter_loop()
         try:
             self.while_loop(node, scope)
         finally:
             flags = self.loop_flags.pop()
-            self.loop_depth -= 1
+            self.leave_loop()
         if flags:
             self.diag(node, "FS114", "info", f"'{', '.join(sorted(flags))}' inside this loop: its cost is an upper bound")
             for i in range(mark, len(self.events)):
@@ -388,7 +403,82 @@ class Analyzer(Flow):
         self.exec_body(handler.body, scope)
 
     def call_function(self, node, func: Function, args: list[Value], kwargs: dict[str, Value], self_value: Value | None = None) -> Value:
+        """A user-function call, analyzed at its arguments.
+
+        A call the analysis has already followed in the same context (arguments equal
+        in shape and value, the same state around it, no stores outside itself)
+        reuses that analysis: Strassen's seven products of one size, a table helper
+        called per layer. A call that recurses on the same arguments is cut: it costs
+        nothing if the calls around it charge nothing (a pure-Python helper), and is
+        an unknown cost otherwise."""
+        try:
+            rec = (id(func.node), fingerprint(Tuple((self_value or NoneValue(), *args))),
+                   tuple((k, fingerprint(v)) for k, v in sorted(kwargs.items())))
+        except NoFingerprint:
+            rec = None
+        frames = memo_frames()
+        if rec is not None:
+            for i in range(len(frames) - 1, -1, -1):
+                if frames[i].rec == rec:
+                    return self.cut_recursion(node, func, frames, i)
+        key = None
+        if rec is not None and getattr(func.scope, "kind", None) in ("module", "class"):
+            key = (rec, world(), tuple(f.qualname for f in self.func_stack), tuple(b.ident for b in self.budget_stack),
+                   tuple(self.ns_stack), self.label, self.region_stack[-1] if self.region_stack else None,
+                   tuple((b.var, b.lo, b.hi) for b in self.loop_bounds), self.loop_depth)
+            hit = self.memo.get(key)
+            if hit is not None:
+                self.memo_hits += 1
+                self.events.extend(hit[0])
+                return fresh(hit[1])
+        frame = MemoFrame(rec, func.qualname)
+        frames.append(frame)
+        mark = len(self.events)
+        state = self._memo_state()
+        try:
+            result = self._call_function(node, func, args, kwargs, self_value)
+        finally:
+            frames.pop()
+        if frame.cuts:
+            self._settle_cuts(frame, mark)
+        if key is not None and frame.pure and reusable(result) and self._memo_state() == state:
+            self.memo[key] = (self.events[mark:], result)
+        return result
+
+    def _memo_state(self) -> tuple:
+        """What a call may change besides stores and events: then its analysis is not reused."""
+        return (len(self.data_symbols), len(self.definitions), len(self.index_symbols), tuple(self.loop_trouble),
+                self.order_assumed, self.stop)
+
+    def cut_recursion(self, node, func: Function, frames: list, i: int) -> Value:
+        for inner in frames[i + 1:]:
+            inner.pure = False  # their analysis holds a cut that only the caller settles
+        sym = sympy.Symbol(f"unknown{next(self._unknowns)}", nonnegative=True)
+        self.charge(node, f"call {func.qualname}", sym, UNKNOWN)
+        frames[i].cuts.append((sym, node))
+        return Unknown(f"the result of {func.qualname}, which calls itself on the same arguments")
+
+    def _settle_cuts(self, frame: MemoFrame, mark: int) -> None:
+        """A call's recursions on its own arguments: free if nothing else in it charges
+        (each deeper call would do the same, so none charges), else an unknown cost."""
+        syms = {sym for sym, _ in frame.cuts}
+
+        def is_cut(e) -> bool:
+            return bool((sympy.sympify(e.total).free_symbols | sympy.sympify(e.per_call).free_symbols) & syms)
+
+        own = self.events[mark:]
+        charged = any(not is_cut(e) and e.kind == "charge" and sympy.sympify(e.total) != 0 for e in own)
+        if not charged and frame.pure:
+            self.events[mark:] = [e for e in own if not is_cut(e)]
+            return
+        for _, node in frame.cuts:
+            self.diag(node, "FS110", "warning", f"{frame.name} calls itself on the same arguments (sizes and values): "
+                      "the analysis cannot see where the recursion ends, so its cost is unknown")
+
+    def _call_function(self, node, func: Function, args: list[Value], kwargs: dict[str, Value], self_value: Value | None = None) -> Value:
         if self.depth >= MAX_CALL_DEPTH:
+            for frame in memo_frames():
+                frame.pure = False
             return self.charge_unknown(node, f"call {func.qualname}", f"calls nest deeper than {MAX_CALL_DEPTH} (recursion?): the cost is unknown", "FS110")
         scope = Scope(func.scope, "function")
         params = func.node.params
@@ -399,7 +489,7 @@ class Analyzer(Flow):
             bound = _bind_params(params, positional, kwargs, func.defaults)
         except TypeError as err:
             self.diag(node, "FS108", "error", f"{func.qualname}(): {err}")
-            return Unknown(str(err))
+            return self.unknown(node, str(err))
         for name, value in bound.items():
             scope.vars[name] = value
         self.call_event(node, func.qualname)

@@ -29,9 +29,27 @@ class Value:
 class Unknown(Value):
     reason: str = "a value the analyzer cannot follow"
     reported: bool = False  # its cause already has a diagnostic at its source
+    cause: Any = None  # the Site of that diagnostic, when known: derived values point to it
+    member: bool = False  # an attribute of an unknown value: calling it may run a counted array method
 
     def describe(self) -> str:
         return f"unknown ({self.reason})"
+
+
+def root_unknown(values) -> "Unknown | None":
+    """The first already-reported unknown among ``values`` (looking into tuples and
+    lists): a value derived from it is unknown without a diagnostic of its own."""
+    stack = list(values)
+    seen = 0
+    while stack and seen < 256:
+        v = stack.pop(0)
+        seen += 1
+        if isinstance(v, Unknown) and v.reported:
+            return v
+        if isinstance(v, (Tuple, List)):
+            stack.extend(v.items)
+            stack.extend(run[1] for run in getattr(v, "runs", ()))
+    return None
 
 
 @dataclass(eq=False)
@@ -102,6 +120,7 @@ class List(Value):
 
     items: list
     runs: list = field(default_factory=list)
+    born: int = field(default_factory=lambda: next(_ids), repr=False)
 
     @property
     def concrete(self) -> bool:
@@ -123,6 +142,7 @@ class List(Value):
 class Dict(Value):
     items: dict  # python key -> Value
     complete: bool = True
+    born: int = field(default_factory=lambda: next(_ids), repr=False)
 
 
 @dataclass(eq=False)
@@ -159,6 +179,7 @@ class Class(Value):
     attrs: dict
     bases: tuple = ()
     node: Any = None
+    born: int = field(default_factory=lambda: next(_ids), repr=False)
 
     def lookup(self, name: str):
         if name in self.attrs:
@@ -177,12 +198,17 @@ class Instance(Value):
     attrs: dict = field(default_factory=dict)
     ident: int = field(default_factory=lambda: next(_ids))
 
+    @property
+    def born(self) -> int:
+        return self.ident
+
 
 @dataclass(eq=False)
 class ObjectValue(Value):
     """``obj(attr=..., ...)`` from ``--arg``: an object with those attributes."""
 
     attrs: dict
+    born: int = field(default_factory=lambda: next(_ids), repr=False)
 
 
 @dataclass(eq=False)
@@ -452,3 +478,75 @@ def key_value(key):
 
 def plain_dim(expr):
     return int(expr) if getattr(expr, "is_Integer", False) else expr
+
+
+def birth() -> int:
+    """A fresh stamp from the counter that stamps containers when they are made."""
+    return next(_ids)
+
+
+class NoFingerprint(Exception):
+    pass
+
+
+def fingerprint(value: Value, depth: int = 0):
+    """A hashable summary of everything the analysis of a call can read off a value.
+
+    Two values with equal fingerprints are analyzed alike (arrays by shape, numbers
+    by expression, containers by content, functions and modules by identity), so a
+    call's cost and result can be reused. Raises NoFingerprint for what has none."""
+    if depth > 6:
+        raise NoFingerprint
+    d = depth + 1
+    if isinstance(value, Array):
+        return ("A", tuple(sympy.sympify(x) for x in value.shape), value.metered, value.dtype, value.symmetry)
+    if isinstance(value, Scalar):
+        return ("S", None if value.expr is None else sympy.sympify(value.expr), value.kind)
+    if isinstance(value, Str):
+        return ("T", value.value)
+    if isinstance(value, NoneValue):
+        return ("N",)
+    if isinstance(value, Unknown):
+        return ("U", value.reported, value.cause)
+    if isinstance(value, Tuple):
+        return ("t", value.fields, tuple(fingerprint(v, d) for v in value.items))
+    if isinstance(value, List):
+        if len(value.items) > 64:
+            raise NoFingerprint
+        runs = tuple((sympy.sympify(r[0]), fingerprint(r[1], d), *(sympy.sympify(x) if x is not None else None
+                                                                    for x in r[2:])) for r in value.runs)
+        return ("L", tuple(fingerprint(v, d) for v in value.items), runs)
+    if isinstance(value, Dict):
+        if len(value.items) > 64:
+            raise NoFingerprint
+        return ("D", value.complete, tuple((k, fingerprint(v, d)) for k, v in value.items.items()))
+    if isinstance(value, (Instance, ObjectValue)):
+        if len(value.attrs) > 64:
+            raise NoFingerprint
+        cls = id(value.cls) if isinstance(value, Instance) else None
+        return ("I", cls, tuple((k, fingerprint(v, d)) for k, v in value.attrs.items()))
+    if isinstance(value, BoundMethod):
+        return ("M", id(value.func), fingerprint(value.self_value, d))
+    if isinstance(value, (Function, Class, Module, OpRef, Builtin, FlopscopeApi, DistValue, Opaque)):
+        return ("id", id(value))
+    raise NoFingerprint
+
+
+def reusable(value: Value, depth: int = 0) -> bool:
+    """A call result that can be handed out again: immutable values only."""
+    if depth > 6:
+        return False
+    if isinstance(value, (Array, Scalar, Str, NoneValue, Unknown, Function, Class, Module, OpRef)):
+        return True
+    if isinstance(value, Tuple):
+        return all(reusable(v, depth + 1) for v in value.items)
+    return False
+
+
+def fresh(value: Value) -> Value:
+    """A reused result: arrays get their own identity, as a new call's would."""
+    if isinstance(value, Array):
+        return Array(value.shape, value.metered, value.dtype, symmetry=value.symmetry)
+    if isinstance(value, Tuple):
+        return Tuple(tuple(fresh(v) for v in value.items), value.fields)
+    return value
