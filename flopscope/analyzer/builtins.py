@@ -157,10 +157,36 @@ class Builtins(Evaluator):
             return self.charge_unknown(node, "min/max", "min()/max() of values the analyzer cannot follow (metered "
                                        "arrays are compared at a cost): its cost is unknown", because=items)
         vals = self._scalar_args(items)
+        if (vals is None or not vals) and items and all(isinstance(a, Scalar) for a in items):
+            return self._minmax_with_data(node, items, fn)
         if vals is None or not vals:
             return Scalar(None, "int")
         kind = "float" if any(isinstance(a, Scalar) and a.kind == "float" for a in items) else "int"
-        return Scalar(fn(*vals), kind)
+        return Scalar(self._bounded_min(node, vals) if fn is sympy.Min else fn(*vals), kind)
+
+    def _minmax_with_data(self, node, items: list, fn) -> Value:
+        """min()/max() of Python numbers some of which the data decides: max(0, x) is a
+        data size (at least 0, no bound); min(n, x) of such a size is at most n."""
+        known = [sympy.sympify(a.expr) for a in items if a.known]
+        kind = "float" if any(a.kind == "float" for a in items) else "int"
+        if kind != "int" or not known:
+            return Scalar(None, kind)
+        if fn is sympy.Max and any(k.is_nonnegative for k in known):
+            return Scalar(self.data_dim(None, f"max() with a number the data decides (line {self.pos(node).line})"), "int")
+        return Scalar(None, kind)
+
+    def _bounded_min(self, node, vals: list):
+        """min() of numbers where a data size without a bound takes part: a data size
+        bounded by the others (min(n, needed) <= n)."""
+        unbounded = [v for v in vals if v.free_symbols & self.data_symbols
+                     and any(x not in self.data_bounds for x in v.free_symbols & self.data_symbols)]
+        if not unbounded or len(unbounded) == len(vals):
+            return sympy.Min(*vals)
+        others = [v for v in vals if v not in unbounded]
+        if not all(v.is_nonnegative for v in unbounded):
+            return sympy.Min(*vals)
+        # a size the data decides is at least 0: min(n, x) <= max(0, n)
+        return self.data_dim(sympy.Max(0, sympy.Min(*others)), f"min() with a number the data decides (line {self.pos(node).line})")
 
     def _minmax_arrays(self, node, items: list, fn) -> Value:
         """Python's min/max over 0-d metered arrays: each comparison of a new item with the
@@ -476,8 +502,6 @@ class Builtins(Evaluator):
 
     def call_math(self, node, name: str, args: list) -> Value:
         vals = self._scalar_args(args)
-        if vals is None:
-            return Scalar(None, "float")
         fns = {
             "ceil": (lambda x: sympy.ceiling(x), "int"), "floor": (lambda x: sympy.floor(x), "int"),
             "sqrt": (sympy.sqrt, "float"), "exp": (sympy.exp, "float"), "isqrt": (lambda x: sympy.floor(sympy.sqrt(x)), "int"),
@@ -487,6 +511,8 @@ class Builtins(Evaluator):
             "comb": (sympy.binomial, "int"), "gcd": (sympy.gcd, "int"), "fabs": (sympy.Abs, "float"),
             "trunc": (lambda x: sympy.floor(x), "int"), "pow": (lambda a, b: a**b, "float"),
         }
+        if vals is None:
+            return Scalar(None, fns[name][1] if name in fns else "float")
         if name == "prod" and len(args) == 1:
             seq = self.as_sequence(args[0])
             if seq is None or seq[1]:
@@ -638,10 +664,10 @@ class Builtins(Evaluator):
                 return Scalar(left, "int")
             site = self.pos(node)
             key = (site.line, site.col, info.ident, sympy.srepr(left))
-            sym = self.remaining_symbols.get(key)
+            sym = self.stable_sizes.get(key)
             if sym is None:
                 sym = self.data_dim(left, f"flops_remaining at line {site.line}", prefix="left")
-                self.remaining_symbols[key] = sym
+                self.stable_sizes[key] = sym
             return Scalar(sym, "int")
         if name in ("wall_time_s", "wall_time_limit_s", "wall_time_remaining_s"):
             return Scalar(None, "float")

@@ -51,6 +51,7 @@ from flopscope.analyzer.values import (
     Unknown,
     Value,
     forget,
+    generalize,
     key_value,
     mentions,
     plain_dim,
@@ -225,10 +226,14 @@ class Flow(Builtins):
             return b if a is MISSING else a
         if isinstance(a, Scalar) and isinstance(b, Scalar):
             if a.known and b.known:
-                if sympy.sympify(a.expr) == sympy.sympify(b.expr):
+                ea, eb = sympy.sympify(a.expr), sympy.sympify(b.expr)
+                if ea == eb:
                     return a
                 if cond is not None:
                     return Scalar(sympy.Piecewise((a.expr, cond), (b.expr, True)), a.kind)
+                if a.kind == b.kind == "int" and ea.is_nonnegative and eb.is_nonnegative:
+                    # one of two sizes, as the data decides: a data size at most the larger
+                    return Scalar(self.either_size(ea, eb), "int")
             return Scalar(None, a.kind)
         if isinstance(a, Array) and isinstance(b, Array) and len(a.shape) == len(b.shape):
             dims = []
@@ -243,6 +248,15 @@ class Flow(Builtins):
         if type(a) is type(b) and isinstance(a, (Tuple,)) and len(a.items) == len(b.items):
             return Tuple(tuple(self.merge_values(x, y, cond) for x, y in zip(a.items, b.items)))
         return Unknown("set differently in the two branches of an if")
+
+    def either_size(self, a, b):
+        """The data size that is ``a`` or ``b`` (one per pair, so that loops settle)."""
+        key = ("either", sympy.srepr(a), sympy.srepr(b))
+        sym = self.stable_sizes.get(key)
+        if sym is None:
+            sym = self.data_dim(sympy.Max(a, b), f"{a} or {b}, as the data decides")
+            self.stable_sizes[key] = sym
+        return sym
 
     def for_loop(self, node, target, iterable: Value, run_body, scope: Scope) -> None:
         if isinstance(iterable, Range):
@@ -281,19 +295,51 @@ class Flow(Builtins):
         return None
 
     def unknown_loop(self, node, run_body, why: str, mark: int | None = None) -> None:
-        """Analyze the body once to find its sites; their cost is unknown.
+        """A loop whose number of iterations the analysis cannot tell: its body's sites
+        are found, and their cost is unknown.
 
-        ``mark`` includes earlier events in the unknown part (a while's condition)."""
+        A first run that leaves no trace finds what the body changes; the body is then
+        analyzed with those values as a later iteration may see them (a number the data
+        decides, a list of unknown length), so that a decision on them takes both ways
+        and no site is missed. ``mark`` includes earlier events in the unknown part (a
+        while's condition)."""
         mark = len(self.events) if mark is None else mark
+        first = len(self.events)
+        self.write_logs.append([])
+        self.append_logs.append([])
+        try:
+            run_body()
+        except (BreakSignal, ContinueSignal, ReturnSignal, RaiseSignal):
+            pass
+        finally:
+            log = self.pop_write_log()
+            appends = self.append_logs.pop()
+        changed, entry = snapshot_writes(log), entry_values(log)
+        grown = [(lst, lst.items[n:]) for lst, n in list_lengths_before(appends)]
+        undo_writes(log)
+        for lst, n_before in list_lengths_before(appends):
+            del lst.items[n_before:]
+        del self.events[first:]
+        for key, new in changed.items():
+            old = entry.get(key, MISSING)
+            if old is not MISSING and not same_value(old, new):
+                self.write(key[0], key[1], generalize(old, new))
+        for lst, items in grown:
+            if items:
+                touch(lst)
+                count = self.data_dim(None, "items a loop of unknown length appends")
+                lst.runs.extend((count, item, None, sympy.Integer(0), sympy.Integer(1)) for item in items)
         self.write_logs.append([])
         try:
             run_body()
         except (BreakSignal, ContinueSignal, ReturnSignal, RaiseSignal):
             pass
         log = self.pop_write_log()
-        changed = snapshot_writes(log)
+        changed, entry = snapshot_writes(log), entry_values(log)
         for (container, slot), value in changed.items():
-            self.write(container, slot, forget(value))
+            old = entry.get((container, slot), MISSING)
+            if old is MISSING or not same_value(old, value):
+                self.write(container, slot, forget(value) if old is MISSING else generalize(old, value))
         for i in range(mark, len(self.events)):
             ev = self.events[i]
             sym = sympy.Symbol(f"unknown{next(self._unknowns)}", nonnegative=True)
@@ -738,10 +784,17 @@ class Flow(Builtins):
         if model is None:
             return False
         x_at, trips, final, last_t = model
-        self.diag(node, "FS126", "info", f"this while loop counts {name} from {x0} while {name} "
-                  f"{_OP_TEXT[op]} {e}: it is summed over its {trips} iterations, in closed form")
+        site = self.pos(node)
+
+        def followed() -> bool:
+            return any(k[0] == site.line and k[1] == site.col and k[2] == "FS116" for k in self.diagnostics)
+
+        before = followed()
         self.summed_loop(node, counter, sympy.Integer(0), sympy.Integer(1), trips, lambda: self.exec_body(node.body, scope),
                          scope, item_of=lambda t: Scalar(x_at(t), "int"), hi_bound=last_t)
+        if before or not followed():
+            self.diag(node, "FS126", "info", f"this while loop counts {name} from {x0} while {name} "
+                      f"{_OP_TEXT[op]} {e}: it is summed over its {trips} iterations, in closed form")
         runs = L.provably_positive(trips, self.loop_bounds)
         after = final if runs else sympy.Piecewise((final, sympy.StrictGreaterThan(trips, 0)), (x0, True))
         self.write(home, name, Scalar(after, "int"))

@@ -312,10 +312,11 @@ def monotone(expr, x) -> int:
                 return 1
             return 0
         sign = monotone(rest, x)
+        # c * f(x) with c independent of x: it moves with f where c >= 0, against it where c <= 0
         if coeff.is_nonnegative:
-            return sign if (sign >= 0 and _nonneg(rest)) or sign < 0 else 0
+            return sign
         if coeff.is_nonpositive:
-            return -sign if _nonneg(rest) else 0
+            return -sign
         return 0
     if isinstance(expr, sympy.Pow):
         base, e = expr.args
@@ -351,11 +352,32 @@ def _nonneg(expr) -> bool:
     return False
 
 
-def at_worst(expr, bounds: dict):
-    """``expr`` at the data sizes that make it largest: each at its bound where the cost
-    grows with it, at 0 where it shrinks; None if a size has no bound or the cost is not
-    monotone in it."""
+def at_worst(expr, bounds: dict, depth: int = 0):
+    """An upper bound of ``expr`` over the data sizes: each at its bound where the cost
+    grows with it, at 0 where it shrinks. Where it is not monotone as a whole, its parts
+    are bounded apart (a sum by the sum of its terms' bounds, a product of non-negative
+    factors by the product, a piecewise cost by its costliest piece); None if a size has
+    no bound or a part is not monotone in it."""
     expr = sympy.sympify(expr)
+    data = expr.free_symbols & set(bounds)
+    if not data:
+        return expr
+    whole = _monotone_substitution(expr, bounds)
+    if whole is not None or depth > 12:
+        return whole
+    if isinstance(expr, sympy.Piecewise):
+        parts = [at_worst(piece, bounds, depth + 1) for piece, _cond in expr.args]
+        return None if any(p is None for p in parts) else sympy.Max(*parts)
+    if isinstance(expr, sympy.Add):
+        parts = [at_worst(term, bounds, depth + 1) for term in expr.args]
+        return None if any(p is None for p in parts) else sympy.Add(*parts)
+    if isinstance(expr, sympy.Mul) and all(_nonneg(f) for f in expr.args):
+        parts = [at_worst(f, bounds, depth + 1) for f in expr.args]
+        return None if any(p is None for p in parts) else sympy.Mul(*parts)
+    return None
+
+
+def _monotone_substitution(expr, bounds: dict):
     for x in sorted(expr.free_symbols & set(bounds), key=str):
         sign = monotone(expr, x)
         if sign == 0:

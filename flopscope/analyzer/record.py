@@ -158,7 +158,7 @@ class Recorder(Facts):
         self.unknown_causes: dict = {}  # (line, col) of an unknown site -> Site of the diagnostic it follows from
         self.depth = 0
         self.loop_marks: list[int] = []  # len(events) where each loop being analyzed began
-        self.remaining_symbols: dict = {}  # (site, budget, what was surely charged) -> data size
+        self.stable_sizes: dict = {}  # data sizes made once per key (flops_remaining at a site, a choice of two sizes), so loops settle
         self.memo: dict = {}  # a call's context and arguments -> (its events, its result)
         self.memo_hits = 0
         self.module_scope = Scope(None, "module")

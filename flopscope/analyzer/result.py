@@ -197,6 +197,15 @@ def summarise(analyzer, path: str, entry: str | None) -> Analysis:
     data = set(analyzer.data_symbols)
     data_bounds = {x: sympy.sympify(b) for x, b in analyzer.data_bounds.items()}
 
+    def worst_value(expr):
+        """The value of a data size's bound, which may mention other data sizes."""
+        t = sympy.sympify(expr).xreplace(subs)
+        for _ in range(4):
+            if t is None or not t.free_symbols & data:
+                break
+            t = L.at_worst(t, data_bounds)
+        return None if t is None else evaluate(t, subs)
+
     def value_of(evs, total):
         """A group's value; where sizes the data decides take part, the sum of each event at
         its worst (each data size at its bound, or 0): an upper bound, or None."""
@@ -310,7 +319,7 @@ def summarise(analyzer, path: str, entry: str | None) -> Analysis:
     data_sizes = []
     for x in sorted(used & data, key=lambda v: int(str(v).lstrip('abcdefghijklmnopqrstuvwxyz_') or 0)):
         bound = data_bounds.get(x)
-        data_sizes.append((x, analyzer.data_reasons.get(x, ""), bound, evaluate(bound, subs) if bound is not None else None))
+        data_sizes.append((x, analyzer.data_reasons.get(x, ""), bound, worst_value(bound) if bound is not None else None))
     return Analysis(path, dict(analyzer.values), site_rows, func_rows, ns_rows, budget_rows, total, value, label,
                     diagnostics, known_value, entry, {"index_symbols": set(analyzer.index_symbols),
                                                                "unknown_causes": dict(analyzer.unknown_causes)}, setup,

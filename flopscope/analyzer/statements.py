@@ -286,7 +286,37 @@ class Analyzer(Flow):
         self.exec_body(node.body, cls_scope)
         attrs = {k: v for k, v in cls_scope.vars.items() if k != "__qualname__"}
         cls = Class(node.name.value, attrs, tuple(b for b in bases if isinstance(b, Class)), node)
+        if _is_dataclass(node) or any(isinstance(b, Opaque) and b.what.endswith("NamedTuple") for b in bases):
+            cls.fields = tuple(self._class_fields(node, cls_scope))
         self.write(scope, node.name.value, cls)
+
+    def _class_fields(self, node: cst.ClassDef, cls_scope: Scope):
+        """A dataclass's fields: its annotated names in order, with their defaults
+        (``field(default=...)``, ``field(default_factory=list)``)."""
+        for stmt in node.body.body if isinstance(node.body, cst.IndentedBlock) else ():
+            if not isinstance(stmt, cst.SimpleStatementLine):
+                continue
+            for small in stmt.body:
+                if not isinstance(small, cst.AnnAssign) or not isinstance(small.target, cst.Name):
+                    continue
+                if "ClassVar" in cst.Module([]).code_for_node(small.annotation.annotation):
+                    continue
+                name = small.target.value
+                value = small.value
+                if value is None:
+                    yield name, None
+                elif isinstance(value, cst.Call) and _callee_name(value) in ("field", "dataclasses.field"):
+                    default = None
+                    for arg in value.args:
+                        if arg.keyword is not None and arg.keyword.value == "default":
+                            default = self.eval(arg.value, cls_scope)
+                        elif arg.keyword is not None and arg.keyword.value == "default_factory":
+                            factory = _callee_name(cst.Call(arg.value)) if isinstance(arg.value, (cst.Name, cst.Attribute)) else ""
+                            default = (lambda: List([])) if factory == "list" else (lambda: Dict({})) if factory == "dict" else (
+                                lambda: Unknown("a dataclass field's default_factory"))
+                    yield name, default
+                else:
+                    yield name, cls_scope.vars.get(name)
 
     def stmt_If(self, node: cst.If, scope: Scope) -> None:
         self.branch(node, node.test, lambda: self.exec_body(node.body, scope), self._else_runner(node.orelse, scope), scope)
@@ -541,7 +571,48 @@ class Analyzer(Flow):
         init = cls.lookup("__init__")
         if isinstance(init, Function):
             self.call_function(node, init, args, kwargs, self_value=inst)
+            return inst
+        fields = cls.all_fields()
+        if fields is not None:
+            # the __init__ a dataclass (or NamedTuple) writes: its fields in order, then __post_init__
+            names = [name for name, _ in fields]
+            if len(args) > len(names) or set(kwargs) - set(names):
+                self.diag(node, "FS108", "error", f"{cls.name}(): the arguments do not match its fields ({', '.join(names)})")
+                return self.unknown(node, f"{cls.name}()")
+            given = dict(zip(names, args))
+            for name, default in fields:
+                if name in kwargs:
+                    value = kwargs[name]
+                elif name in given:
+                    value = given[name]
+                elif default is None:
+                    self.diag(node, "FS108", "error", f"{cls.name}() is missing its field {name!r}")
+                    value = self.unknown(node, f"{cls.name}.{name}")
+                else:
+                    value = default() if callable(default) else default
+                self.write(inst, "attr:" + name, value)
+            post = cls.lookup("__post_init__")
+            if isinstance(post, Function):
+                self.call_function(node, post, [], {}, self_value=inst)
         return inst
+
+def _callee_name(call: cst.Call) -> str:
+    try:
+        return _dotted(call.func)
+    except ValueError:
+        return ""
+
+
+def _is_dataclass(node: cst.ClassDef) -> bool:
+    for dec in node.decorators:
+        expr = dec.decorator.func if isinstance(dec.decorator, cst.Call) else dec.decorator
+        try:
+            if _dotted(expr) in ("dataclass", "dataclasses.dataclass"):
+                return True
+        except ValueError:
+            continue
+    return False
+
 
 def _dotted(node) -> str:
     if isinstance(node, cst.Name):

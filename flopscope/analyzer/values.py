@@ -180,6 +180,24 @@ class Class(Value):
     bases: tuple = ()
     node: Any = None
     born: int = field(default_factory=lambda: next(_ids), repr=False)
+    # a @dataclass's (or NamedTuple's) fields in order: (name, default Value, or a
+    # zero-argument callable for a default_factory, or None)
+    fields: tuple | None = None
+
+    def all_fields(self) -> list | None:
+        """The fields of this class and its dataclass bases (bases first), or None."""
+        out: dict = {}
+        found = False
+        for base in reversed(self.bases):
+            if isinstance(base, Class):
+                inherited = base.all_fields()
+                if inherited is not None:
+                    found = True
+                    out.update({name: default for name, default in inherited})
+        if self.fields is not None:
+            found = True
+            out.update({name: default for name, default in self.fields})
+        return list(out.items()) if found else None
 
     def lookup(self, name: str):
         if name in self.attrs:
@@ -466,6 +484,18 @@ def forget(value: Value) -> Value:
     if isinstance(value, Array):
         return Unknown("an array whose shape changes in a loop the analyzer cannot follow")
     return value if isinstance(value, (Function, Class, Module)) else Unknown("changed in a loop the analyzer cannot follow")
+
+
+def generalize(old: Value, new: Value) -> Value:
+    """A value that changes in a loop the analysis cannot count: what is the same before
+    and after one iteration is kept, the rest is unknown."""
+    if same_value(old, new):
+        return new
+    if isinstance(old, Scalar) and isinstance(new, Scalar):
+        return Scalar(None, new.kind)
+    if isinstance(old, Array) and isinstance(new, Array) and old.shape == new.shape:
+        return Array(new.shape, old.metered or new.metered, new.dtype)
+    return forget(new)
 
 
 def key_value(key):
