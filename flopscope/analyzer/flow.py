@@ -131,10 +131,11 @@ class Flow(Builtins):
             if sig is not None:
                 self.note_exit(sig)
 
-    def costliest(self, node, runners: list) -> None:
+    def costliest(self, node, runners: list, propagate: bool = True) -> list:
         """One of several alternatives runs (the handlers of a try, its else): analyze each,
         keep the costliest's events (the others' sites at 0, for check to place them), and
-        merge what they set. Labels and the bound region are the caller's."""
+        merge what they set. Labels and the bound region are the caller's. Returns how each
+        left (a signal or None); with ``propagate``, if all leave the same way, so does this."""
         mark = len(self.events)
         results = [self.run_isolated(runner, mark) for runner in runners]
         totals = [sympy.Add(*[e.total for e in evs if e.kind == "charge"]) for evs, _s, _x in results]
@@ -162,11 +163,12 @@ class Flow(Builtins):
         for (container, slot), value in merged.items():
             self.write(container, slot, value)
         exits = [x for _evs, _state, x in results]
-        if all(x is not None and type(x) is type(exits[0]) for x in exits) and not isinstance(exits[0], ReturnSignal):
+        if propagate and all(x is not None and type(x) is type(exits[0]) for x in exits) and not isinstance(exits[0], ReturnSignal):
             raise exits[0]
         for sig in exits:
             if sig is not None:
                 self.note_exit(sig)
+        return exits
 
     def run_isolated(self, runner, mark: int, probe: bool = False) -> tuple:
         """Run one branch and take it back out: (its events, the state it wrote, the

@@ -398,32 +398,44 @@ class Analyzer(Flow):
         finder = CallFinder()
         node.visit(finder)
         if not finder.calls:  # nothing in it can be charged
-            raised = self._run_try_body(node, scope)
+            raised, left = self._run_try_body(node, scope)
+            if left is not None:
+                raise left
             if raised is None and node.orelse is not None:
                 self.exec_body(node.orelse.body, scope)
             return
         region = next(self._regions)
         self.region_stack.append(region)
         self.label_stack.append(worse(self.label, BOUND))
+        left = None
         try:
-            raised = self._run_try_body(node, scope)
+            raised, left = self._run_try_body(node, scope)
             runners = [lambda h=h: self._run_handler(h, scope) for h in node.handlers]
-            if raised is None:
+            if raised is None and left is None:
                 runners.append(lambda: self.exec_body(node.orelse.body, scope) if node.orelse is not None else None)
-            self.costliest(node, runners)
+            exits = self.costliest(node, runners, propagate=left is None)
         finally:
             self.label_stack.pop()
             self.region_stack.pop()
         self.diag(node, "FS117", "info", "a try with except handlers: the body may stop at an exception and a handler "
                   "run instead of the rest; the body and the costliest handler are counted (an upper bound)")
+        if left is not None:
+            # the body returned (or left its loop), unless an exception stopped it first and a
+            # handler ran: if every handler leaves too, so does the try; else both ways go on
+            if all(x is not None for x in exits):
+                raise left
+            self.note_exit(left)
 
     def _run_try_body(self, node: cst.Try, scope: Scope):
-        """The try body; a raise it reaches (at the given sizes) is caught here: the RaiseSignal, or None."""
+        """The try body: (the raise it reaches at the given sizes, the return/break/continue
+        it leaves by), each None if it does not."""
         try:
             self.exec_body(node.body, scope)
         except RaiseSignal as sig:
-            return sig
-        return None
+            return sig, None
+        except (ReturnSignal, BreakSignal, ContinueSignal) as sig:
+            return None, sig
+        return None, None
 
     def _run_handler(self, handler: cst.ExceptHandler, scope: Scope) -> None:
         if handler.type is not None:
