@@ -70,7 +70,7 @@ def analyze_one(path: str, timeout_s: float) -> dict:
     except UsageError as err:
         return {"path": path, "outcome": "rejected", "detail": str(err).splitlines()[0][:200]}
     except BaseException as err:  # noqa: BLE001 - the point is to catch everything
-        return {"path": path, "outcome": "crashed", "detail": f"{type(err).__name__}: {str(err)[:200]}",
+        return {"path": path, "outcome": "crashed", "detail": f"{type(err).__name__}: {' '.join(str(err).split())[:200]}",
                 "signature": signature(err), "seconds": round(time.process_time() - start, 2)}
     outcome = "stopped" if result.stopped else "finished"
     return {"path": path, "outcome": outcome, "detail": result.stopped or "", "seconds": round(time.process_time() - start, 2),

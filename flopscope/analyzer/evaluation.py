@@ -13,6 +13,8 @@ Python's builtins and flopscope's own API are evaluated by
 
 from __future__ import annotations
 
+import functools
+
 
 import libcst as cst
 import sympy
@@ -183,13 +185,7 @@ class Evaluator(Pricer):
         return Scalar(sympy.Integer(int(node.evaluated_value)), "int")
 
     def expr_Float(self, node: cst.Float, scope) -> Value:
-        value = node.evaluated_value
-        # 0.5 is 1/2 exactly; a decimal such as 0.1 is kept as the fraction it is written
-        # as when the float is that fraction's nearest double (int(0.1 * B) is B // 10)
-        r = sympy.nsimplify(value, rational=True) if value == value and abs(value) != float("inf") else None
-        if r is not None and r.is_Rational and float(r) == value and r.q <= 10**6:
-            return Scalar(r, "float")
-        return Scalar(sympy.Float(value), "float")
+        return Scalar(_float_literal(node.value), "float")
 
     def expr_Imaginary(self, node: cst.Imaginary, scope) -> Value:
         return Scalar(sympy.sympify(node.evaluated_value), "complex")
@@ -943,3 +939,17 @@ def _numpy_has(prefix: str, name: str) -> bool:
 
     owner = getattr(np, prefix, None) if prefix else np
     return owner is not None and hasattr(owner, name)
+
+
+@functools.lru_cache(maxsize=4096)
+def _float_literal(text: str):
+    """A float literal as a number: 0.5 is 1/2 exactly; a decimal such as 0.1 is kept as
+    the fraction it is written as when the float is that fraction's nearest double
+    (int(0.1 * B) is B // 10); anything else is the double itself."""
+    value = float(text.replace("_", ""))
+    if value != value or abs(value) == float("inf"):
+        return sympy.Float(value)
+    r = sympy.nsimplify(value, rational=True)
+    if r.is_Rational and float(r) == value and r.q <= 10**6:
+        return r
+    return sympy.Float(value)

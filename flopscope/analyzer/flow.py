@@ -23,6 +23,7 @@ from flopscope.analyzer import loops as L
 from flopscope.analyzer.builtins import Builtins
 from flopscope.analyzer.facts import UNROLL_LIMIT, WHILE_LIMIT
 
+COMPACT_EVERY = 2048  # events a loop followed one iteration at a time gathers before they are added up per site
 SMALL_RUN = 64  # a list grown by a loop of at most this many (numbered) iterations holds its items
 from flopscope.analyzer.model import BOUND, UNKNOWN, Event, worse
 from flopscope.analyzer.record import (
@@ -344,7 +345,7 @@ class Flow(Builtins):
                 self.write(container, slot, forget(value) if old is MISSING else generalize(old, value))
         for i in range(mark, len(self.events)):
             ev = self.events[i]
-            sym = sympy.Symbol(f"unknown{next(self._unknowns)}", nonnegative=True)
+            sym = self.unknown_symbol(ev.site, ev.op)
             self.events[i] = ev.scaled(count=sympy.Symbol(f"count{sym.name[7:]}", nonnegative=True), total=sym, label=UNKNOWN)
         self.diag(node, "FS104", "warning", f"this loop {why}: the cost of its body is unknown")
 
@@ -696,6 +697,9 @@ class Flow(Builtins):
                     break
                 except ContinueSignal:
                     continue
+                finally:
+                    if len(self.events) - mark > COMPACT_EVERY:
+                        self.compact_events(mark)
         finally:
             flags = self.loop_flags.pop()
         if flags:
@@ -810,6 +814,7 @@ class Flow(Builtins):
         carries are kept as their values, so an iteration costs the same however many came
         before it (no expression grows), and the formula holds at the given sizes."""
         iterations = 0
+        start = len(self.events)
         while True:
             mark = len(self.events)
             decision = self.decide(self.eval(node.test, scope))
@@ -835,6 +840,8 @@ class Flow(Builtins):
                 self.diag(node, "FS116", "info", "this while loop was followed iteration by iteration, at the given "
                           "sizes: its formula holds at those sizes")
             self.write_logs.append([])
+            self.append_logs.append([])
+            same = False
             try:
                 self.exec_body(node.body, scope)
             except BreakSignal:
@@ -842,7 +849,22 @@ class Flow(Builtins):
             except ContinueSignal:
                 continue
             finally:
-                self.settle_numbers(self.pop_write_log())
+                log = self.pop_write_log()
+                appended = self.append_logs.pop()
+                if self.append_logs:
+                    self.append_logs[-1].extend(appended)  # an enclosing probe undoes them too
+                self.settle_numbers(log)
+                entry = entry_values(log)
+                same = not appended and all(entry.get(key, MISSING) is not MISSING and same_value(entry[key], new)
+                                            for key, new in snapshot_writes(log).items())
+                if len(self.events) - start > COMPACT_EVERY:
+                    self.compact_events(start)
+            if same and iterations >= 2:
+                # the iteration left everything as it found it: the next ones are the same,
+                # and only the data (a break on it) decides when the loop ends
+                self.unknown_loop(node, lambda: self.exec_body(node.body, scope),
+                                  "repeats the same iteration until the data decides to leave it", start)
+                return
 
     def settle_numbers(self, log) -> None:
         """Numbers an iteration stored, replaced by their values where every size has one."""

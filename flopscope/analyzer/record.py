@@ -155,6 +155,7 @@ class Recorder(Facts):
         self.region_stack: list[int] = []
         self._regions = itertools.count(1)
         self._unknowns = itertools.count(1)
+        self.site_unknowns: dict = {}  # (line, col, op) -> the symbol of its unknown cost
         self.unknown_causes: dict = {}  # (line, col) of an unknown site -> Site of the diagnostic it follows from
         self.depth = 0
         self.loop_marks: list[int] = []  # len(events) where each loop being analyzed began
@@ -213,10 +214,10 @@ class Recorder(Facts):
         One cause, one diagnostic: when an operand in ``because`` is an unknown whose
         cause was already reported, the cost is unknown here too but the diagnostic
         stays at the source; the site points to it instead."""
-        sym = sympy.Symbol(f"unknown{next(self._unknowns)}", nonnegative=True)
+        here = self.pos(node)
+        sym = self.unknown_symbol(here, op)
         self.charge(node, op, sym, UNKNOWN)
         root = root_unknown(because)
-        here = self.pos(node)
         if root is not None:
             cause = root.cause
             if cause is not None and cause != here:
@@ -224,6 +225,16 @@ class Recorder(Facts):
             return Unknown(root.reason, reported=True, cause=cause)
         self.diag(node, code, "warning", reason)
         return Unknown(reason, reported=True, cause=here)
+
+    def unknown_symbol(self, site: Site, op: str):
+        """The unknown cost of one call at a site: one symbol per site and operation, so a
+        site reached again (in every iteration of a loop followed one by one) adds up to
+        a count times that symbol, not to a sum of thousands of symbols."""
+        key = (site.line, site.col, op)
+        sym = self.site_unknowns.get(key)
+        if sym is None:
+            sym = self.site_unknowns[key] = sympy.Symbol(f"unknown{next(self._unknowns)}", nonnegative=True)
+        return sym
 
     def unknown(self, node: cst.CSTNode, reason: str) -> Unknown:
         """An unknown value whose diagnostic was just given at ``node``."""

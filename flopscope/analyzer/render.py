@@ -12,9 +12,29 @@ from flopscope.analyzer.result import Analysis
 from flopscope.costs import COST_MODEL_NAME
 
 
+BIG_FORMULA = 400  # terms: beyond this a formula is printed without sorting its terms
+
+
 def fmt(expr: Any) -> str:
-    """A formula as text SymPy can parse back (stable ordering)."""
-    return sympy.sstr(sympy.sympify(expr), order="lex")
+    """A formula as text SymPy can parse back (stable ordering; a very long sum, which
+    sorting would make slow, in SymPy's own order)."""
+    expr = sympy.sympify(expr)
+    return sympy.sstr(expr, order="none" if len(expr.args) > BIG_FORMULA else "lex")
+
+
+def _is_unknown_symbol(x) -> bool:
+    return isinstance(x, sympy.Symbol) and (x.name.startswith("unknown") or x.name.startswith("count"))
+
+
+def fmt_sum(expr: Any) -> str:
+    """A subtotal: the unknown costs of its sites (each is on its site's line) shown as one
+    ``unknown`` term after the known part."""
+    expr = sympy.sympify(expr)
+    unknowns = {x for x in expr.free_symbols if _is_unknown_symbol(x)}
+    if not unknowns:
+        return fmt(expr)
+    known = sympy.expand(expr.xreplace({x: 0 for x in unknowns}))
+    return "unknown" if known == 0 else f"{fmt(known)} + unknown"
 
 
 def num(value: int | None) -> str:
@@ -69,13 +89,13 @@ def text(a: Analysis) -> str:
         width = max(len(f.name) for f in funcs)
         for f in funcs:
             calls = "" if f.calls is None else f"  [{fmt(f.calls)} call{'s' if not _is_one(f.calls) else ''}]"
-            lines.append(f"  {f.name:<{width}}  {fmt(f.total)}  = {num(f.value)}{calls}{_lab(f.label)}")
+            lines.append(f"  {f.name:<{width}}  {fmt_sum(f.total)}  = {num(f.value)}{calls}{_lab(f.label)}")
     if a.namespaces:
         lines.append("")
         lines.append("by namespace:")
         width = max(len(n.name) for n in a.namespaces)
         for n in a.namespaces:
-            lines.append(f"  {n.name:<{width}}  {fmt(n.total)}  = {num(n.value)}{_lab(n.label)}")
+            lines.append(f"  {n.name:<{width}}  {fmt_sum(n.total)}  = {num(n.value)}{_lab(n.label)}")
     lines.append("")
     if a.definitions or a.data_sizes:
         lines.append("where:")
@@ -87,11 +107,11 @@ def text(a: Analysis) -> str:
             lines.append(f"  {str(name):<{width}} {limit}  ({reason}; the data decides it)")
         lines.append("")
     if a.setup is not None:
-        lines.append(f"setup (outside the budget, not in the total): {fmt(a.setup.total)}  = {num(a.setup.value)}"
+        lines.append(f"setup (outside the budget, not in the total): {fmt_sum(a.setup.total)}  = {num(a.setup.value)}"
                      f"{_lab(a.setup.label)}")
     if a.stopped:
         lines.append(f"the analysis stopped: {a.stopped}; what it had not analyzed is unknown")
-    total = f"total: {fmt(a.total)}  = {num(a.value)}  ({a.label})"
+    total = f"total: {fmt_sum(a.total)}  = {num(a.value)}  ({a.label})"
     if a.label == UNKNOWN and a.known_value is not None:
         total += f"; the known part is {num(a.known_value)}"
     lines.append(total)
@@ -133,7 +153,7 @@ def to_json(a: Analysis) -> dict:
         "cost_model": COST_MODEL_NAME,
         "entry": a.entry,
         "symbols": dict(a.symbols),
-        "total": {"formula": fmt(a.total), "value": a.value, "exact": a.label == EXACT, "label": a.label,
+        "total": {"formula": fmt_sum(a.total), "value": a.value, "exact": a.label == EXACT, "label": a.label,
                   "known_value": a.known_value},
         "sites": [
             {
@@ -145,12 +165,12 @@ def to_json(a: Analysis) -> dict:
             }
             for s in a.sites
         ],
-        "functions": [{"name": f.name, "formula": fmt(f.total), "value": f.value, "calls": fmt(f.calls) if f.calls is not None else None,
+        "functions": [{"name": f.name, "formula": fmt_sum(f.total), "value": f.value, "calls": fmt(f.calls) if f.calls is not None else None,
                        "label": f.label} for f in a.functions],
-        "namespaces": [{"name": n.name, "formula": fmt(n.total), "value": n.value, "label": n.label} for n in a.namespaces],
+        "namespaces": [{"name": n.name, "formula": fmt_sum(n.total), "value": n.value, "label": n.label} for n in a.namespaces],
         "budgets": [
             {"line": b.line, "col": b.col, "flop_budget": b.limit if b.limit is not None else _int(b.flop_budget),
-             "formula": fmt(b.formula), "value": b.value,
+             "formula": fmt_sum(b.formula), "value": b.value,
              "within": b.within, "label": b.label, "namespace": b.namespace, "kind": b.kind, "function": b.function}
             for b in a.budgets
         ],
@@ -161,7 +181,7 @@ def to_json(a: Analysis) -> dict:
                         for n, d, v, line, col in a.definitions],
         "data_sizes": [{"name": str(n), "counts": r, "bound": fmt(b) if b is not None else None, "bound_value": v}
                        for n, r, b, v in a.data_sizes],
-        "setup": None if a.setup is None else {"formula": fmt(a.setup.total), "value": a.setup.value,
+        "setup": None if a.setup is None else {"formula": fmt_sum(a.setup.total), "value": a.setup.value,
                                                "label": a.setup.label},
         "stopped": a.stopped,
         "exit_code": a.exit_code,
