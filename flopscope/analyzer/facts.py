@@ -308,6 +308,10 @@ class Facts():
                 or not expr.has(sympy.floor, sympy.ceiling, sympy.Min, sympy.Max, sympy.Mod, sympy.Piecewise)
                 or expr.has(sympy.Float) or not name.isidentifier()):
             return None
+        for sym, definition in self.definitions.items():
+            # the same size named again (a helper called twice, a recursion at one depth)
+            if definition == expr and (str(sym) == name or str(sym).startswith(name + "_")):
+                return sym
         taken = {str(s) for s in self.symbols.values()} | {str(s) for s in self.definitions} | {
             str(s) for s in self.index_symbols}
         label, k = name, 1

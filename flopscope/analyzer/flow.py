@@ -883,26 +883,35 @@ class Flow(Builtins):
         per iteration, so the summary's work does not grow with the iterations."""
         if len(self.events) - mark < 64:
             return
-        merged: dict = {}
-        for ev in self.events[mark:]:
-            key = (ev.site, ev.op, ev.namespace, ev.functions, ev.budgets, ev.label, ev.region, ev.kind)
-            acc = merged.get(key)
-            if acc is None:
-                merged[key] = [ev, [ev.total], [ev.count], {sympy.srepr(sympy.sympify(ev.per_call))}]
-            else:
-                acc[1].append(ev.total)
-                acc[2].append(ev.count)
-                acc[3].add(sympy.srepr(sympy.sympify(ev.per_call)))
-        out = []
-        for ev, totals, counts, per_calls in merged.values():
-            per_call = ev.per_call if len(per_calls) == 1 else None
-            out.append(ev.scaled(total=sympy.Add(*totals), count=sympy.Add(*counts), per_call=per_call))
-        self.events[mark:] = out
+        self.events[mark:] = merge_events(self.events[mark:])
 
     # ------------------------------------------------------------------ hooks (statements)
 
     def exec_body(self, body, scope) -> None:
         raise NotImplementedError
+
+def merge_events(events: list) -> list:
+    """Events added up per call site and context (label, namespace, functions, budgets,
+    region, kind): what a summary reads off them is unchanged."""
+    merged: dict = {}
+    for ev in events:
+        key = (ev.site, ev.op, ev.namespace, ev.functions, ev.budgets, ev.label, ev.region, ev.kind)
+        acc = merged.get(key)
+        if acc is None:
+            merged[key] = [ev, [ev.total], [ev.count], {sympy.srepr(sympy.sympify(ev.per_call))}]
+        else:
+            acc[1].append(ev.total)
+            acc[2].append(ev.count)
+            acc[3].add(sympy.srepr(sympy.sympify(ev.per_call)))
+    out = []
+    for ev, totals, counts, per_calls in merged.values():
+        if len(totals) == 1:
+            out.append(ev)
+            continue
+        per_call = ev.per_call if len(per_calls) == 1 else None
+        out.append(ev.scaled(total=sympy.Add(*totals), count=sympy.Add(*counts), per_call=per_call))
+    return out
+
 
 def _weight(ev: Event, cond) -> Event:
     return ev.scaled(total=sympy.Piecewise((ev.total, cond), (0, True)), count=sympy.Piecewise((ev.count, cond), (0, True)))

@@ -159,7 +159,7 @@ class Pricer(Recorder):
             b = bind(spec, tuple(args), dict(kwargs))
         except TypeError as err:
             self.diag(node, "FS108", "error", f"this call raises at runtime: {err}")
-            return self.unknown(node, str(err))
+            self.raises_here(node, f"TypeError ({err})")
         shapes = []
         metered = opref.via == "flopscope"
         for v in b.operands:
@@ -190,7 +190,7 @@ class Pricer(Recorder):
                 self.order_assumed_now = False
         except ShapeError as err:
             self.diag(node, "FS108", "error", f"this call raises at runtime: {err}")
-            return self.unknown(node, str(err))
+            self.raises_here(node, f"ValueError ({err})")
         except UndecidableDimension as err:
             return self.charge_unknown(node, name, f"{name}: {err}", "FS106")
         except (TypeError, ValueError) as err:

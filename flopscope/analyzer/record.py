@@ -257,6 +257,12 @@ class Recorder(Facts):
         if finder.calls:
             self.charge_unknown(node, "unanalyzed code", "code the analyzer does not follow may contain counted calls; its cost is unknown", "FS103")
 
+    def raises_here(self, node: cst.CSTNode, what: str):
+        """An operation that raises at the given sizes (shapes that do not match): the
+        program leaves here, as at a ``raise``."""
+        site = self.pos(node)
+        raise RaiseSignal(what, site.line, site.col)
+
     def raised(self, sig: "RaiseSignal") -> None:
         """The program raises at the given sizes: what ran until then is its cost."""
         self.diagnostics[(sig.line, sig.col, "FS127", sig.message)] = Diagnostic(

@@ -17,7 +17,7 @@ import sympy
 from libcst.metadata import MetadataWrapper, PositionProvider
 
 from flopscope.analyzer.facts import MAX_CALL_DEPTH
-from flopscope.analyzer.flow import Flow
+from flopscope.analyzer.flow import Flow, merge_events
 from flopscope.analyzer.model import BOUND, UNKNOWN, worse
 from flopscope.analyzer.record import (
     BreakSignal,
@@ -453,9 +453,10 @@ class Analyzer(Flow):
         called per layer. A call that recurses on the same arguments is cut: it costs
         nothing if the calls around it charge nothing (a pure-Python helper), and is
         an unknown cost otherwise."""
+        at = self._value_at_sizes
         try:
-            rec = (id(func.node), fingerprint(Tuple((self_value or NoneValue(), *args))),
-                   tuple((k, fingerprint(v)) for k, v in sorted(kwargs.items())))
+            rec = (id(func.node), fingerprint(Tuple((self_value or NoneValue(), *args)), at=at),
+                   tuple((k, fingerprint(v, at=at)) for k, v in sorted(kwargs.items())))
         except NoFingerprint:
             rec = None
         frames = memo_frames()
@@ -471,6 +472,9 @@ class Analyzer(Flow):
             hit = self.memo.get(key)
             if hit is not None:
                 self.memo_hits += 1
+                if hit[2] != self._symbolic_fingerprint(self_value, args, kwargs):
+                    self.diag(func.node, "FS116", "info", f"calls of {func.qualname} were followed at the given sizes: calls "
+                              "whose arguments have the same sizes there reuse one analysis, so the formula holds at those sizes")
                 self.events.extend(hit[0])
                 return fresh(hit[1])
         frame = MemoFrame(rec, func.qualname)
@@ -484,13 +488,33 @@ class Analyzer(Flow):
         if frame.cuts:
             self._settle_cuts(frame, mark)
         if key is not None and frame.pure and reusable(result) and self._memo_state() == state:
-            self.memo[key] = (self.events[mark:], result)
+            if len(self.events) - mark > 32:
+                # added up per site, so that calls reused inside reused calls (Strassen's
+                # seven products at every level) do not multiply the events
+                self.events[mark:] = merge_events(self.events[mark:])
+            self.memo[key] = (self.events[mark:], result, self._symbolic_fingerprint(self_value, args, kwargs))
         return result
+
+    def _value_at_sizes(self, expr):
+        """A size's value where every symbol in it has one (None inside loops being summed:
+        there a size may depend on the index)."""
+        if self.loop_bounds:
+            return None
+        value = self.numeric(expr)
+        return value if value is not None and value.is_number else None
+
+    @staticmethod
+    def _symbolic_fingerprint(self_value, args, kwargs):
+        try:
+            return (fingerprint(Tuple((self_value or NoneValue(), *args))),
+                    tuple((k, fingerprint(v)) for k, v in sorted(kwargs.items())))
+        except NoFingerprint:
+            return None
 
     def _memo_state(self) -> tuple:
         """What a call may change besides stores and events: then its analysis is not reused."""
-        return (len(self.data_symbols), len(self.definitions), len(self.index_symbols), tuple(self.loop_trouble),
-                self.order_assumed, self.stop)
+        # (named sizes a call makes stay defined: its reused events may mention them)
+        return (len(self.data_symbols), len(self.index_symbols), tuple(self.loop_trouble), self.order_assumed, self.stop)
 
     def cut_recursion(self, node, func: Function, frames: list, i: int) -> Value:
         for inner in frames[i + 1:]:

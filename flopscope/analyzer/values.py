@@ -519,19 +519,30 @@ class NoFingerprint(Exception):
     pass
 
 
-def fingerprint(value: Value, depth: int = 0):
+def fingerprint(value: Value, depth: int = 0, at=None):
     """A hashable summary of everything the analysis of a call can read off a value.
 
     Two values with equal fingerprints are analyzed alike (arrays by shape, numbers
     by expression, containers by content, functions and modules by identity), so a
-    call's cost and result can be reused. Raises NoFingerprint for what has none."""
+    call's cost and result can be reused. With ``at`` (a size expression -> its value at
+    the given sizes, or None), sizes are compared by value: floor(n/2) and
+    n - floor(n/2) are one size at n = 256. Raises NoFingerprint for what has none."""
     if depth > 6:
         raise NoFingerprint
     d = depth + 1
+
+    def size(x):
+        x = sympy.sympify(x)
+        if at is not None and x.free_symbols:
+            v = at(x)
+            if v is not None:
+                return v
+        return x
+
     if isinstance(value, Array):
-        return ("A", tuple(sympy.sympify(x) for x in value.shape), value.metered, value.dtype, value.symmetry)
+        return ("A", tuple(size(x) for x in value.shape), value.metered, value.dtype, value.symmetry)
     if isinstance(value, Scalar):
-        return ("S", None if value.expr is None else sympy.sympify(value.expr), value.kind)
+        return ("S", None if value.expr is None else size(value.expr), value.kind)
     if isinstance(value, Str):
         return ("T", value.value)
     if isinstance(value, NoneValue):
@@ -539,24 +550,24 @@ def fingerprint(value: Value, depth: int = 0):
     if isinstance(value, Unknown):
         return ("U", value.reported, value.cause)
     if isinstance(value, Tuple):
-        return ("t", value.fields, tuple(fingerprint(v, d) for v in value.items))
+        return ("t", value.fields, tuple(fingerprint(v, d, at) for v in value.items))
     if isinstance(value, List):
         if len(value.items) > 64:
             raise NoFingerprint
-        runs = tuple((sympy.sympify(r[0]), fingerprint(r[1], d), *(sympy.sympify(x) if x is not None else None
+        runs = tuple((sympy.sympify(r[0]), fingerprint(r[1], d, at), *(sympy.sympify(x) if x is not None else None
                                                                     for x in r[2:])) for r in value.runs)
-        return ("L", tuple(fingerprint(v, d) for v in value.items), runs)
+        return ("L", tuple(fingerprint(v, d, at) for v in value.items), runs)
     if isinstance(value, Dict):
         if len(value.items) > 64:
             raise NoFingerprint
-        return ("D", value.complete, tuple((k, fingerprint(v, d)) for k, v in value.items.items()))
+        return ("D", value.complete, tuple((k, fingerprint(v, d, at)) for k, v in value.items.items()))
     if isinstance(value, (Instance, ObjectValue)):
         if len(value.attrs) > 64:
             raise NoFingerprint
         cls = id(value.cls) if isinstance(value, Instance) else None
-        return ("I", cls, tuple((k, fingerprint(v, d)) for k, v in value.attrs.items()))
+        return ("I", cls, tuple((k, fingerprint(v, d, at)) for k, v in value.attrs.items()))
     if isinstance(value, BoundMethod):
-        return ("M", id(value.func), fingerprint(value.self_value, d))
+        return ("M", id(value.func), fingerprint(value.self_value, d, at))
     if isinstance(value, (Function, Class, Module, OpRef, Builtin, FlopscopeApi, DistValue, Opaque)):
         return ("id", id(value))
     raise NoFingerprint
