@@ -37,6 +37,7 @@ from flopscope.analyzer.values import (
     Tuple,
     Unknown,
     Value,
+    as_number,
     holds_metered,
     key_value,
     py_key,
@@ -242,7 +243,7 @@ class Builtins(Evaluator):
         if isinstance(v, Scalar):
             if not v.known:
                 return Scalar(None, "int")
-            expr = sympy.sympify(v.expr)
+            expr = as_number(sympy.sympify(v.expr))
             if expr.is_integer:
                 return Scalar(expr, "int")
             # int() truncates toward zero; sizes are non-negative, where that is floor

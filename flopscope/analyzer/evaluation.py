@@ -24,6 +24,7 @@ from flopscope.analyzer.model import BOUND, worse
 from flopscope.analyzer.pricing import Pricer
 from flopscope.analyzer.record import Scope
 from flopscope.analyzer.values import (
+    as_number,
     Array,
     ArrayMethodValue,
     BoundMethod,
@@ -97,16 +98,6 @@ SUBMODULES = ("linalg", "fft", "random")
 # os.path functions the analyzer evaluates on known strings (asset paths beside the solver).
 OS_PATH_FUNCTIONS = {"join", "dirname", "basename", "abspath", "realpath", "normpath", "expanduser", "exists",
                      "isfile", "isdir", "splitext", "split"}
-
-def as_number(x):
-    """A truth value in arithmetic is the int Python makes of it (True + 1 == 2); a
-    condition on sizes becomes 1 where it holds and 0 elsewhere."""
-    if x is sympy.true or x is sympy.false:
-        return sympy.Integer(1 if x is sympy.true else 0)
-    if isinstance(x, (sympy.logic.boolalg.BooleanFunction, sympy.core.relational.Relational)):
-        return sympy.Piecewise((1, x), (0, True))
-    return x
-
 
 def scalar_arith(op: str, a, b):
     """Python arithmetic on SymPy expressions (sizes and constants)."""
@@ -584,9 +575,9 @@ class Evaluator(Pricer):
         if isinstance(operand, Scalar):
             if not operand.known:
                 return operand
-            expr = sympy.sympify(operand.expr)
+            expr = as_number(sympy.sympify(operand.expr))
             if op == "negative":
-                return Scalar(-expr, operand.kind)
+                return Scalar(-expr, operand.kind if operand.kind != "bool" else "int")
             if op == "positive":
                 return operand
             if expr.is_Integer:

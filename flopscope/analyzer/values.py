@@ -396,16 +396,27 @@ def py_key(value: Value):
 
 
 def holds_metered(value: Value) -> bool:
-    if isinstance(value, Array):
-        return value.metered
-    if isinstance(value, (Tuple,)):
-        return any(holds_metered(v) for v in value.items)
-    if isinstance(value, List):
-        return any(holds_metered(v) for v in value.items) or any(holds_metered(r[1]) for r in value.runs)
-    if isinstance(value, (Instance, ObjectValue)):
-        return any(holds_metered(v) for v in value.attrs.values())
-    if isinstance(value, Dict):
-        return any(holds_metered(v) for v in value.items.values())
+    """Whether a metered array is reachable from ``value`` (through containers and
+    attributes; an object graph with cycles is walked once)."""
+    stack, seen = [value], set()
+    while stack:
+        v = stack.pop()
+        if isinstance(v, Array):
+            if v.metered:
+                return True
+            continue
+        if id(v) in seen:
+            continue
+        seen.add(id(v))
+        if isinstance(v, Tuple):
+            stack.extend(v.items)
+        elif isinstance(v, List):
+            stack.extend(v.items)
+            stack.extend(r[1] for r in v.runs)
+        elif isinstance(v, (Instance, ObjectValue)):
+            stack.extend(v.attrs.values())
+        elif isinstance(v, Dict):
+            stack.extend(v.items.values())
     return False
 
 
@@ -433,12 +444,22 @@ def any_run_item(seq: List) -> Value:
     return Unknown("an element of a list of symbolic length")
 
 
+def as_number(x):
+    """A truth value in arithmetic is the int Python makes of it (True + 1 == 2); a
+    condition on sizes becomes 1 where it holds and 0 elsewhere."""
+    if x is sympy.true or x is sympy.false:
+        return sympy.Integer(1 if x is sympy.true else 0)
+    if isinstance(x, (sympy.logic.boolalg.BooleanFunction, sympy.core.relational.Relational)):
+        return sympy.Piecewise((1, x), (0, True))
+    return x
+
+
 def same_value(a, b) -> bool:
     if a is b:
         return True
     if isinstance(a, Scalar) and isinstance(b, Scalar):
         if a.known and b.known:
-            return sympy.expand(sympy.sympify(a.expr) - sympy.sympify(b.expr)) == 0
+            return sympy.expand(as_number(sympy.sympify(a.expr)) - as_number(sympy.sympify(b.expr))) == 0
         return not a.known and not b.known
     if isinstance(a, Array) and isinstance(b, Array):
         return (
