@@ -120,7 +120,7 @@ def _add_program_options(p: argparse.ArgumentParser, running: bool = False) -> N
     p.add_argument("--timeout", type=_seconds, default=120.0, metavar="SECONDS",
                    help="stop the analysis after this long and report what is known (default: 120; 0: no limit)")
     p.add_argument("--max-memory", type=_megabytes, default=4096, metavar="MB",
-                   help="stop the analysis above this much memory and report what is known (default: 4096)")
+                   help="stop the analysis above this much memory and report what is known (default: 4096; 0: no limit)")
     if running:
         p.add_argument("--seed", type=int, default=0, metavar="N",
                        help="the seed of the arrays the program is given (--arg arrays, the contract's weights)")

@@ -461,7 +461,9 @@ class Builtins(Evaluator):
         return Scalar(None, "bool")
 
     def builtin_str(self, node, args, kwargs, scope) -> Value:
-        return Str("")
+        if len(args) == 1 and not kwargs and isinstance(args[0], Str):
+            return args[0]
+        return Str("", known=False)
 
     def builtin_dict(self, node, args, kwargs, scope) -> Value:
         if not args:
@@ -469,7 +471,7 @@ class Builtins(Evaluator):
         return Dict({}, complete=False)
 
     def builtin_getattr(self, node, args, kwargs, scope) -> Value:
-        if len(args) >= 2 and isinstance(args[1], Str):
+        if len(args) >= 2 and isinstance(args[1], Str) and args[1].known:
             return self.attribute(args[0], args[1].value, node)
         self.diag(node, "FS103", "warning", "getattr() with a computed name: the analyzer cannot follow it")
         return Unknown("getattr")

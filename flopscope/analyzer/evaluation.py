@@ -99,10 +99,38 @@ SUBMODULES = ("linalg", "fft", "random")
 OS_PATH_FUNCTIONS = {"join", "dirname", "basename", "abspath", "realpath", "normpath", "expanduser", "exists",
                      "isfile", "isdir", "splitext", "split"}
 
+MAX_EXACT_BITS = 4096  # beyond this an exact number would cost more than the program it models
+MAX_FRACTION_BITS = 256  # a fraction with a longer denominator is kept as a float
+
+
 def scalar_arith(op: str, a, b):
-    """Python arithmetic on SymPy expressions (sizes and constants)."""
+    """Python arithmetic on SymPy expressions (sizes and constants).
+
+    Exact numbers stay small: a fraction whose denominator grows past 256 bits (a
+    float iterated in a loop, such as a logistic map) becomes a float, and a power or
+    shift whose exact result would pass 4,096 bits stays unevaluated, so that one
+    operation never runs for minutes inside a big-integer routine nothing can stop."""
     if op not in ("equal", "not_equal"):
         a, b = as_number(a), as_number(b)
+    if op in ("power", "left_shift") and _too_big(op, a, b):
+        return sympy.Pow(a, b, evaluate=False) if op == "power" else sympy.Mul(a, sympy.Pow(2, b, evaluate=False),
+                                                                               evaluate=False)
+    result = _scalar_arith_exact(op, a, b)
+    if isinstance(result, sympy.Rational) and not result.is_Integer and result.q.bit_length() > MAX_FRACTION_BITS:
+        return sympy.Float(result, 30)
+    return result
+
+
+def _too_big(op: str, a, b) -> bool:
+    if not (getattr(a, "is_Rational", False) and getattr(b, "is_Integer", False)):
+        return False
+    if op == "left_shift":
+        return int(b) > MAX_EXACT_BITS
+    base_bits = max(abs(a.p).bit_length(), a.q.bit_length())
+    return base_bits > 1 and abs(int(b)) * base_bits > MAX_EXACT_BITS
+
+
+def _scalar_arith_exact(op: str, a, b):
     if op == "add":
         return a + b
     if op == "subtract":
@@ -193,7 +221,7 @@ class Evaluator(Pricer):
         for part in node.parts:
             if isinstance(part, cst.FormattedStringExpression):
                 self.eval(part.expression, scope)
-        return Str("")
+        return Str("", known=False)
 
     def expr_Ellipsis(self, node, scope) -> Value:
         return Opaque("Ellipsis")
@@ -538,8 +566,14 @@ class Evaluator(Pricer):
             return self.repeat_sequence(left, right, node)
         if op == "multiply" and isinstance(right, (List, Tuple)) and isinstance(left, Scalar):
             return self.repeat_sequence(right, left, node)
+        if op == "add" and isinstance(left, Str) and isinstance(right, Str):
+            return Str(left.value + right.value, known=left.known and right.known)
+        if op == "multiply" and isinstance(left, Str) and isinstance(right, Scalar):
+            count = right.expr if right.known else None
+            if left.known and isinstance(count, sympy.Integer) and 0 <= int(count) * len(left.value) <= 1_000_000:
+                return Str(left.value * int(count))
         if isinstance(left, Str) or isinstance(right, Str):
-            return Str("")
+            return Str("", known=False)
         if isinstance(left, Unknown) or isinstance(right, Unknown):
             # it may be a metered array, and this operator then charged: never a silent 0
             return self.charge_unknown(node, op, f"{op} on a value the analyzer cannot follow "
@@ -655,6 +689,8 @@ class Evaluator(Pricer):
                 return Scalar(scalar_arith(op, sympy.sympify(left.expr), sympy.sympify(right.expr)), "bool")
             return Scalar(None, "bool")
         if isinstance(left, Str) and isinstance(right, Str) and op in ("equal", "not_equal"):
+            if not (left.known and right.known):
+                return Scalar(None, "bool")
             truth = (left.value == right.value) == (op == "equal")
             return Scalar(sympy.true if truth else sympy.false, "bool")
         if isinstance(left, NoneValue) or isinstance(right, NoneValue):
@@ -697,7 +733,7 @@ class Evaluator(Pricer):
         if isinstance(obj, Dict):
             return self.dict_get(obj, idx)
         if isinstance(obj, Str):
-            return Str("")
+            return Str("", known=False)
         if isinstance(obj, (Class,)) or isinstance(obj, Opaque):
             return Opaque("subscripted type")
         return Unknown("an element of a value the analyzer cannot follow")

@@ -258,7 +258,7 @@ class Facts():
         if isinstance(value, (NoneValue,)):
             return False
         if isinstance(value, Str):
-            return bool(value.value)
+            return bool(value.value) if value.known else None
         if isinstance(value, Tuple):
             return bool(value.items)
         if isinstance(value, List) and value.concrete:
@@ -287,16 +287,29 @@ class Facts():
                     return False
         return expr  # a Piecewise in the index, summed by the loop
 
-    def costlier(self, a, b) -> bool:
-        diff = sympy.expand(a - b)
-        num = self.numeric(diff)
-        if num is not None:
-            return bool(num >= 0)
-        if diff.is_nonnegative:
-            return True
-        if diff.is_nonpositive:
-            return False
-        return True
+    def costliest_of(self, totals: list) -> list[int]:
+        """Which of several alternatives' costs to count, so that what is counted bounds
+        each of them: the costliest one where that can be told (data sizes at their
+        bounds, symbols at their values), every one of them where it cannot (a cost
+        with an unknown part, a data size without a bound, symbols without values)."""
+        everything = list(range(len(totals)))
+        worst = []
+        for total in totals:
+            total = sympy.sympify(total)
+            if any(str(sym).startswith("unknown") for sym in total.free_symbols):
+                return everything
+            bounded = L.at_worst(total, self.data_bounds) if total.free_symbols & self.data_symbols else total
+            if bounded is None:
+                return everything
+            worst.append(sympy.sympify(bounded))
+        values = [self.numeric(w) for w in worst]
+        if all(v is not None and v.is_number and v.is_comparable for v in values):
+            top = max(values)
+            return [values.index(top)]
+        for k, candidate in enumerate(worst):
+            if all(k == j or sympy.expand(candidate - other).is_nonnegative for j, other in enumerate(worst)):
+                return [k]
+        return everything
 
     def name_size(self, name: str, expr, site) -> sympy.Symbol | None:
         """A symbol standing for a compound size the program names, or None to keep the

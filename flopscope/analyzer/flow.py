@@ -119,9 +119,11 @@ class Flow(Builtins):
         (then_evs, then_state, then_exit), (else_evs, else_state, else_exit) = results
         t_then = sympy.Add(*[e.total for e in then_evs if e.kind == "charge"])
         t_else = sympy.Add(*[e.total for e in else_evs if e.kind == "charge"])
-        keep_then = self.costlier(t_then, t_else)
-        kept, dropped = (then_evs, else_evs) if keep_then else (else_evs, then_evs)
-        self.events.extend(kept)
+        keep = self.costliest_of([t_then, t_else])
+        kept = [evs for k, evs in enumerate((then_evs, else_evs)) if k in keep]
+        dropped = [ev for k, evs in enumerate((then_evs, else_evs)) if k not in keep for ev in evs]
+        for evs in kept:
+            self.events.extend(evs)
         for ev in dropped:  # the sites of the other branch, so that a check can place them
             self.events.append(ev.scaled(total=sympy.Integer(0), count=sympy.Integer(0), label=BOUND))
         self.merge_states(then_state, else_state, None, node)
@@ -140,12 +142,9 @@ class Flow(Builtins):
         mark = len(self.events)
         results = [self.run_isolated(runner, mark) for runner in runners]
         totals = [sympy.Add(*[e.total for e in evs if e.kind == "charge"]) for evs, _s, _x in results]
-        best = 0
-        for k in range(1, len(results)):
-            if self.costlier(totals[k], totals[best]) and sympy.expand(totals[k] - totals[best]) != 0:
-                best = k
+        keep = self.costliest_of(totals)
         for k, (evs, _state, _exit) in enumerate(results):
-            if k == best:
+            if k in keep:
                 self.events.extend(evs)
             else:
                 self.events.extend(ev.scaled(total=sympy.Integer(0), count=sympy.Integer(0), label=BOUND) for ev in evs)
@@ -239,6 +238,7 @@ class Flow(Builtins):
                     return Scalar(self.either_size(ea, eb), "int")
             return Scalar(None, a.kind)
         if isinstance(a, Array) and isinstance(b, Array) and len(a.shape) == len(b.shape):
+            loose = a.loose or b.loose
             dims = []
             for x, y in zip(a.shape, b.shape):
                 if sympy.sympify(x) == sympy.sympify(y):
@@ -247,7 +247,15 @@ class Flow(Builtins):
                     dims.append(sympy.Piecewise((x, cond), (y, True)))
                 else:
                     dims.append(sympy.Max(x, y))  # costs grow with every dimension: an upper bound
-            return Array(tuple(dims), a.metered or b.metered, a.dtype, symmetry=a.symmetry if a.symmetry == b.symmetry else ())
+                    loose = True
+            return Array(tuple(dims), a.metered or b.metered, a.dtype, symmetry=a.symmetry if a.symmetry == b.symmetry else (),
+                         loose=loose)
+        if cond is None and {type(a), type(b)} == {Array, Scalar}:
+            arr, num = (a, b) if isinstance(a, Array) else (b, a)
+            if not arr.shape and arr.metered and num.kind in ("int", "float", "bool"):
+                # a Python number on one path, a 0-d metered array on the other (`s = 0.0`,
+                # then `s = fnp.sum(x)` in a handler): charged as the array, an upper bound
+                return Array((), True, arr.dtype, loose=True)
         if type(a) is type(b) and isinstance(a, (Tuple,)) and len(a.items) == len(b.items):
             return Tuple(tuple(self.merge_values(x, y, cond) for x, y in zip(a.items, b.items)))
         return Unknown("set differently in the two branches of an if")
@@ -288,7 +296,7 @@ class Flow(Builtins):
             return list(iterable.items) if iterable.concrete else None
         if isinstance(iterable, Dict) and iterable.complete:
             return [key_value(k) for k in iterable.items]
-        if isinstance(iterable, Str):
+        if isinstance(iterable, Str) and iterable.known:
             return [Str(c) for c in iterable.value]
         if isinstance(iterable, Array) and iterable.shape:
             n = self.numeric(iterable.shape[0])
@@ -502,6 +510,7 @@ class Flow(Builtins):
             self.loop_bounds.pop()
             trouble = self.loop_trouble.pop()
             flags = self.loop_flags.pop()
+            self.loop_end = "maybe" if "break" in flags else None
             log = self.pop_write_log()
             appends = self.append_logs.pop()
         if trouble:
@@ -688,12 +697,14 @@ class Flow(Builtins):
         """Run the body once per known item; a data-dependent early exit makes it a bound."""
         mark = len(self.events)
         self.loop_flags.append(set())
+        broke = False
         try:
             for item in items:
                 self.assign(target, item, scope, node)
                 try:
                     run_body()
                 except BreakSignal:
+                    broke = True
                     break
                 except ContinueSignal:
                     continue
@@ -702,6 +713,7 @@ class Flow(Builtins):
                         self.compact_events(mark)
         finally:
             flags = self.loop_flags.pop()
+            self.loop_end = "break" if broke else ("maybe" if "break" in flags else None)
         if flags:
             self.diag(node, "FS114", "info", f"'{', '.join(sorted(flags))}' inside this loop: its cost is an upper bound")
             for i in range(mark, len(self.events)):
@@ -722,14 +734,19 @@ class Flow(Builtins):
 
     def while_loop(self, node: cst.While, scope: Scope) -> None:
         if self.counted_while(node, scope):
-            if node.orelse is not None:
-                self.exec_body(node.orelse.body, scope)
+            self.while_else(node, scope)
             return
         mark = len(self.events)
         try:
             self.followed_while(node, scope)
         finally:
             self.compact_events(mark)
+
+    def while_else(self, node: cst.While, scope: Scope) -> None:
+        """The ``else`` of a while loop whose condition became false: it runs unless a
+        break the data decides left the loop first."""
+        self.loop_end = "maybe" if self.loop_flags and "break" in self.loop_flags[-1] else None
+        self.loop_else(node, scope)
 
     # The counters a while loop can be summed over: ``while x < e`` (or <=, >, >=) with
     # x advanced by the body by a fixed step, by a chunk min(C, e - x), by doubling or by
@@ -824,8 +841,7 @@ class Flow(Builtins):
                 over = self.decide_over_indices(decision)
                 decision = decision if over is None else over
             if decision is False:
-                if node.orelse is not None:
-                    self.exec_body(node.orelse.body, scope)
+                self.while_else(node, scope)
                 return
             if decision is not True:
                 why = "has a condition on array data" if decision is None else "has a condition on sizes without values"

@@ -141,11 +141,10 @@ def run_within_limits(work: Callable[[Progress], Any], progress: Progress, timeo
             if stops_sent == 0:
                 if timeout_s is not None and elapsed > timeout_s:
                     _raise_in(worker, AnalysisTimeout)
+                    stops_sent, last_stop = 1, now
                 elif max_memory_mb is not None and mem > max_memory_mb:
                     _raise_in(worker, AnalysisMemory)
-                else:
-                    continue
-                stops_sent, last_stop = 1, now
+                    stops_sent, last_stop = 1, now
             elif now - last_stop > STOP_GRACE_S:
                 # reporting what was known takes too long as well: stop that too, then give up
                 if stops_sent >= 3:

@@ -104,6 +104,8 @@ class Pricer(Recorder):
                 return expr is sympy.true
             return _rule_dim(expr)
         if isinstance(value, Str):
+            if not value.known:
+                raise _NotStatic()
             return value.value
         if isinstance(value, NoneValue):
             return None
@@ -139,11 +141,15 @@ class Pricer(Recorder):
         if isinstance(priced, Value):
             return priced
         spec, shape, cost, metered, static = priced
-        return self.finish_op(node, opref, spec, shape, cost, metered, static)
+        result = self.finish_op(node, opref, spec, shape, cost, metered, static)
+        if isinstance(result, Array) and _gives_bool(opref.name, list(args) + list(kwargs.values())):
+            result.dtype = "bool"  # a mask: indexing by it keeps as many entries as the data decides
+        return result
 
     def price(self, node, opref: OpRef, args: list, kwargs: dict):
         """(spec, output shape, cost, metered, static args) from the table, or a Value on failure."""
         name = opref.name
+        self.loose_call = any(isinstance(a, Array) and a.loose for a in list(args) + list(kwargs.values()))
         spec = OPS.get(name)
         if spec is None:
             return self.charge_unknown(node, name, f"{name} has no cost rule in flopscope", "FS102")
@@ -229,11 +235,14 @@ class Pricer(Recorder):
 
     def finish_op(self, node, opref, spec, shape, cost, metered, static, label: str | None = None) -> Value:
         name = opref.name
+        loose, self.loose_call = self.loose_call, False
         if metered and spec.category != "free":
             if label is None:
                 label = f"einsum({static['subscripts']!r})" if name == "einsum" else name
             assumed = self.order_assumed_now
             cost_label = self.cost_label(cost)
+            if loose and cost_label == EXACT:
+                cost_label = BOUND
             self.charge(node, label, cost, cost_label)
             if assumed and cost_label != UNKNOWN:
                 self.diag(node, "FS106", "info", "the contraction order was chosen at assumed sizes: its cost is an upper bound")
@@ -243,6 +252,10 @@ class Pricer(Recorder):
         fields = RESULT_FIELDS.get(name)
         if fields and isinstance(result, Tuple) and len(result.items) == len(fields) and static.get("mode") != "raw":
             result = Tuple(result.items, fields)  # NumPy's namedtuple: .eigenvalues, .S, ...
+        if loose:
+            for v in result.items if isinstance(result, Tuple) else (result,):
+                if isinstance(v, Array):
+                    v.loose = True
         out_symmetry = static.get(_RESULT_SYMMETRY)
         if out_symmetry:
             for v in result.items if isinstance(result, Tuple) else (result,):
@@ -525,7 +538,7 @@ class Pricer(Recorder):
             self.diag(node, "FS102", "error", "load(allow_pickle=True) raises at runtime: flopscope refuses pickles "
                       "(unpickling runs code from the file)")
             return self.unknown(node, "load(allow_pickle=True)")
-        if not isinstance(path_v, Str):
+        if not isinstance(path_v, Str) or not path_v.known:
             self.diag(node, "FS122", "warning", "load(): the file name is not a string the analyzer can read, so the "
                       "shapes of the arrays it holds are unknown")
             return self.unknown(node, "an array loaded from a file the analyzer cannot name")
@@ -952,6 +965,24 @@ def _single_subscript(node) -> bool:
 
     elements = getattr(node, "slice", ())
     return len(elements) == 1 and not isinstance(getattr(elements[0], "comma", None), cst.Comma)
+
+BOOL_RESULTS = frozenset({
+    "greater", "greater_equal", "less", "less_equal", "equal", "not_equal", "logical_and", "logical_or",
+    "logical_xor", "logical_not", "isnan", "isinf", "isfinite", "isclose", "signbit", "isneginf", "isposinf",
+    "isreal", "iscomplex", "isin", "in1d", "isnat"})
+BOOL_PRESERVING = frozenset({"bitwise_and", "bitwise_or", "bitwise_xor", "invert", "bitwise_not", "bitwise_invert"})
+
+
+def _gives_bool(name: str, args: list) -> bool:
+    """Whether the op's result is a boolean array (a comparison; & | ^ ~ of masks)."""
+    if name in BOOL_RESULTS:
+        return True
+    if name in BOOL_PRESERVING:
+        arrays = [a for a in args if isinstance(a, Array)]
+        scalars_bool = all(a.kind == "bool" for a in args if isinstance(a, Scalar))
+        return bool(arrays) and all(a.dtype == "bool" for a in arrays) and scalars_bool
+    return False
+
 
 def _index_width(it, analyzer) -> int:
     if isinstance(it, Array) and it.dtype == "bool":

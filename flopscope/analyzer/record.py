@@ -149,6 +149,8 @@ class Recorder(Facts):
         self.budget_stack: list[BudgetInfo] = []
         self.func_stack: list[Frame] = []
         self.loop_flags: list[set] = []  # early exits seen inside each enclosing loop
+        self.loop_end: str | None = None
+        self.loose_call = False  # the op being priced has a loose array argument (values.Array.loose)  # how the loop just analyzed ended: "break", "maybe" (on data), None
         self.write_logs: list[list] = []
         self.append_logs: list[list] = []
         self.label_stack: list[str] = [EXACT]
@@ -204,7 +206,7 @@ class Recorder(Facts):
                 functions=tuple(f.qualname for f in self.func_stack),
                 budgets=tuple(b.ident for b in self.budget_stack),
                 label=worse(self.label, label),
-                region=self.region_stack[-1] if self.region_stack else None,
+                region=self.region_stack[0] if self.region_stack else None,
             )
         )
 
@@ -246,7 +248,7 @@ class Recorder(Facts):
                 site=self.pos(node), op=f"call {qualname}", per_call=sympy.Integer(0), count=sympy.Integer(1),
                 total=sympy.Integer(0), namespace=self.namespace(), functions=tuple(f.qualname for f in self.func_stack),
                 budgets=tuple(b.ident for b in self.budget_stack), label=self.label, kind="call",
-                region=self.region_stack[-1] if self.region_stack else None,
+                region=self.region_stack[0] if self.region_stack else None,
             )
         )
 

@@ -184,11 +184,15 @@ def expand(expr):
 # ---------------------------------------------------------------------- summaries
 
 
-def _label_of(events) -> str:
+def _label_of(events, data=frozenset()) -> str:
+    """The worst label of the charges; a charge whose cost depends on a size the data
+    decides is valued at that size's bound, so it is an upper bound at best."""
     label = EXACT
     for e in events:
         if e.kind == "charge":
             label = worse(label, e.label)
+            if label == EXACT and data and sympy.sympify(e.total).free_symbols & data:
+                label = BOUND
     return label
 
 
@@ -240,14 +244,38 @@ def summarise(analyzer, path: str, entry: str | None) -> Analysis:
     sites: dict[tuple, list[Event]] = {}
     for e in charges:
         sites.setdefault((e.site.line, e.site.col, e.op), []).append(e)
+    # A site reached in several bound regions (a helper called in two branches on data,
+    # two ops on one line) joins them: `check` then judges them as one region.
+    parent: dict = {}
+
+    def find(r):
+        while parent.get(r, r) != r:
+            r = parent[r]
+        return r
+
+    def join(regions):
+        roots = sorted({find(r) for r in regions if r is not None})
+        for r in roots[1:]:
+            parent[r] = roots[0]
+
+    by_place: dict[tuple, list] = {}
+    for (line, col, _op), evs in sites.items():
+        by_place.setdefault((line, col), []).extend(e.region for e in evs)
+    for regions in by_place.values():
+        join(regions)
+
+    def region_of(evs):
+        regions = [e.region for e in evs if e.region is not None]
+        return find(regions[0]) if regions else None
+
     site_rows = []
     for (line, col, op), evs in sorted(sites.items(), key=lambda kv: (kv[0][0], kv[0][1], kv[0][2])):
         total = expand(sympy.Add(*[e.total for e in evs]))
         count = expand(sympy.Add(*[e.count for e in evs]))
         per_calls = {sympy.srepr(sympy.sympify(e.per_call)) if e.per_call is not None else None for e in evs}
         formula = expand(evs[0].per_call) if len(per_calls) == 1 and None not in per_calls else None
-        site_rows.append(SiteSummary(line, col, op, formula, count, total, value_of(evs, total), _label_of(evs),
-                                     evs[0].namespace, evs[0].region))
+        site_rows.append(SiteSummary(line, col, op, formula, count, total, value_of(evs, total), _label_of(evs, data),
+                                     evs[0].namespace, region_of(evs)))
 
     funcs: dict[str, list] = {}
     for e in charges:
@@ -261,7 +289,7 @@ def summarise(analyzer, path: str, entry: str | None) -> Analysis:
         evs = funcs.get(q, [])
         total = expand(sympy.Add(*[e.total for e in evs]))
         ncalls = expand(sympy.Add(*func_calls.get(q, [])))
-        func_rows.append(Subtotal(q, total, value_of(evs, total), _label_of(evs), ncalls))
+        func_rows.append(Subtotal(q, total, value_of(evs, total), _label_of(evs, data), ncalls))
 
     spaces: dict[str, list] = {}
     for e in charges:
@@ -271,7 +299,7 @@ def summarise(analyzer, path: str, entry: str | None) -> Analysis:
         for ns in sorted(spaces):
             evs = spaces[ns]
             total = expand(sympy.Add(*[e.total for e in evs]))
-            ns_rows.append(Subtotal(ns or "(no namespace)", total, value_of(evs, total), _label_of(evs)))
+            ns_rows.append(Subtotal(ns or "(no namespace)", total, value_of(evs, total), _label_of(evs, data)))
 
     budget_rows = []
     for b in analyzer.budgets:
@@ -279,7 +307,7 @@ def summarise(analyzer, path: str, entry: str | None) -> Analysis:
         total = expand(sympy.Add(*[e.total for e in evs]))
         value = value_of(evs, total)
         limit = evaluate(b.flop_budget, subs) if b.flop_budget is not None else None
-        label = _label_of(evs)
+        label = _label_of(evs, data)
         within = None
         if value is not None and limit is not None and label != UNKNOWN:
             within = value <= limit
@@ -289,7 +317,7 @@ def summarise(analyzer, path: str, entry: str | None) -> Analysis:
                                        b.function, limit))
 
     total = expand(sympy.Add(*[e.total for e in charges]))
-    label = _label_of(charges)
+    label = _label_of(charges, data)
     value = value_of(charges, total)
     unknown_syms = {s for s in total.free_symbols if s.name.startswith("unknown")}
     known_value = value_of([e for e in charges if not sympy.sympify(e.total).free_symbols & unknown_syms],
@@ -299,7 +327,7 @@ def summarise(analyzer, path: str, entry: str | None) -> Analysis:
     setup_charges = [e for e in getattr(analyzer, "setup_events", []) if e.kind == "charge"]
     if getattr(analyzer, "setup_events", None) is not None and getattr(analyzer, "contract_ran", False):
         setup_total = expand(sympy.Add(*[e.total for e in setup_charges]))
-        setup = Subtotal("setup", setup_total, value_of(setup_charges, setup_total), _label_of(setup_charges))
+        setup = Subtotal("setup", setup_total, value_of(setup_charges, setup_total), _label_of(setup_charges, data))
     used = set()
     for expr in [total] + [r.total for r in site_rows] + [r.total for r in func_rows] + (
             [setup.total] if setup is not None else []):

@@ -331,12 +331,23 @@ class Analyzer(Flow):
     def stmt_For(self, node: cst.For, scope: Scope) -> None:
         iterable = self.eval(node.iter, scope)
         self.enter_loop()
+        self.loop_end = None
         try:
             self.for_loop(node, node.target, iterable, lambda: self.exec_body(node.body, scope), scope)
         finally:
             self.leave_loop()
-        if node.orelse is not None:
-            self.exec_body(node.orelse.body, scope)
+        self.loop_else(node, scope)
+
+    def loop_else(self, node, scope: Scope) -> None:
+        """A loop's ``else`` runs unless the loop broke: never after a break at the given
+        sizes, and as a branch on data (an upper bound) after a break the data decides."""
+        ended, self.loop_end = self.loop_end, None
+        if node.orelse is None or ended == "break":
+            return
+        if ended == "maybe":
+            self.data_branch(node.orelse, lambda: self.exec_body(node.orelse.body, scope), lambda: None, scope)
+            return
+        self.exec_body(node.orelse.body, scope)
 
     def stmt_While(self, node: cst.While, scope: Scope) -> None:
         mark = len(self.events)
@@ -467,7 +478,7 @@ class Analyzer(Flow):
         key = None
         if rec is not None and getattr(func.scope, "kind", None) in ("module", "class"):
             key = (rec, world(), tuple(f.qualname for f in self.func_stack), tuple(b.ident for b in self.budget_stack),
-                   tuple(self.ns_stack), self.label, self.region_stack[-1] if self.region_stack else None,
+                   tuple(self.ns_stack), self.label, self.region_stack[0] if self.region_stack else None,
                    tuple((b.var, b.lo, b.hi) for b in self.loop_bounds), self.loop_depth)
             hit = self.memo.get(key)
             if hit is not None:

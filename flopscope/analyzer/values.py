@@ -74,6 +74,7 @@ class Scalar(Value):
 @dataclass(eq=False)
 class Str(Value):
     value: str
+    known: bool = True  # False: a string whose text the analyzer does not follow (formatted, str(x))
 
 
 @dataclass(eq=False)
@@ -90,6 +91,9 @@ class Array(Value):
     dtype: str = "float"
     ident: int = field(default_factory=lambda: next(_ids))
     symmetry: tuple = ()  # declared symmetric axis groups (as_symmetric)
+    # an array on some paths and a Python number (or a smaller array) on others, as the
+    # data decides: what is charged on it is an upper bound
+    loose: bool = False
 
     @property
     def ndim(self) -> int:
@@ -473,7 +477,7 @@ def same_value(a, b) -> bool:
     if isinstance(a, (NoneValue,)) and isinstance(b, NoneValue):
         return True
     if isinstance(a, Str) and isinstance(b, Str):
-        return a.value == b.value
+        return a.value == b.value and a.known == b.known
     if isinstance(a, Unknown) and isinstance(b, Unknown):
         return True
     return False
@@ -565,7 +569,7 @@ def fingerprint(value: Value, depth: int = 0, at=None):
     if isinstance(value, Scalar):
         return ("S", None if value.expr is None else size(value.expr), value.kind)
     if isinstance(value, Str):
-        return ("T", value.value)
+        return ("T", value.value, value.known)
     if isinstance(value, NoneValue):
         return ("N",)
     if isinstance(value, Unknown):
