@@ -40,7 +40,7 @@ def refresh(doc: Path) -> int:
 
 
 def main(argv: list[str]) -> int:
-    docs = [Path(a) for a in argv] or sorted((ROOT / "docs").glob("*.md")) + [ROOT / "README.md"]
+    docs = [Path(a).resolve() for a in argv] or sorted((ROOT / "docs").glob("*.md")) + [ROOT / "README.md"]
     for doc in docs:
         n = refresh(doc)
         if n:

@@ -697,6 +697,7 @@ class Flow(Builtins):
         """Run the body once per known item; a data-dependent early exit makes it a bound."""
         mark = len(self.events)
         self.loop_flags.append(set())
+        self.append_logs.append([])
         broke = False
         try:
             for item in items:
@@ -714,6 +715,12 @@ class Flow(Builtins):
         finally:
             flags = self.loop_flags.pop()
             self.loop_end = "break" if broke else ("maybe" if "break" in flags else None)
+            appended = self.append_logs.pop()
+            if self.append_logs:
+                self.append_logs[-1].extend(appended)  # an enclosing probe undoes them too
+            if flags:
+                for lst, _n in appended:
+                    lst.loose = True
         if flags:
             self.diag(node, "FS114", "info", f"'{', '.join(sorted(flags))}' inside this loop: its cost is an upper bound")
             for i in range(mark, len(self.events)):

@@ -149,7 +149,7 @@ class Pricer(Recorder):
     def price(self, node, opref: OpRef, args: list, kwargs: dict):
         """(spec, output shape, cost, metered, static args) from the table, or a Value on failure."""
         name = opref.name
-        self.loose_call = any(isinstance(a, Array) and a.loose for a in list(args) + list(kwargs.values()))
+        self.loose_call = any(isinstance(a, (Array, List)) and a.loose for a in list(args) + list(kwargs.values()))
         spec = OPS.get(name)
         if spec is None:
             return self.charge_unknown(node, name, f"{name} has no cost rule in flopscope", "FS102")

@@ -125,6 +125,9 @@ class List(Value):
     items: list
     runs: list = field(default_factory=list)
     born: int = field(default_factory=lambda: next(_ids), repr=False)
+    # grown in a loop the data may leave early (or skip an append of): its length here is
+    # the most it can be, so what is charged on it is an upper bound
+    loose: bool = False
 
     @property
     def concrete(self) -> bool:
