@@ -8,6 +8,11 @@ and the median of the paired differences (the overhead).
 Targets: at most 3 us added per call, and at most 50 ms added to import time.
 The analyzer: a generated 2,000-line solver in under 2 s, and the competition
 guide's example in under 1 s, both as the whole ``flopscope analyze`` command.
+At the contest's sizes (w=256, L=32, B=2.72e11), the analysis alone of every corpus
+solver (tests/corpus), each in a fresh process: at most 60 s of CPU and 2 GiB.
+
+Every subprocess has a wall-clock guard (``GUARD_S``): a hung child is killed, the
+bench does not wait for it.
 """
 
 from __future__ import annotations
@@ -27,7 +32,12 @@ CALL_TARGET_US = 3.0
 IMPORT_TARGET_MS = 50.0
 ANALYZE_LONG_TARGET_S = 2.0
 ANALYZE_GUIDE_TARGET_S = 1.0
+CONTEST_SHAPES = "w=256,L=32,B=272000000000"
+CONTEST_CPU_TARGET_S = 60.0
+CONTEST_MEMORY_TARGET_MIB = 2048.0
+GUARD_S = 300.0  # wall-clock limit of any one subprocess (the analyzer stops itself at 120 s)
 HERE = os.path.dirname(os.path.abspath(__file__))
+CORPUS = os.path.join(os.path.dirname(HERE), "tests", "corpus")
 
 
 TARGETED_CASES = 6  # the first six rows carry the per-call target; the rest are for information
@@ -109,7 +119,8 @@ def bench_calls(scale: float) -> list[tuple]:
 
 def _import_seconds(module: str) -> float:
     code = f"import time; t = time.perf_counter(); import {module}; print(time.perf_counter() - t)"
-    out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True, env=_ENV).stdout
+    out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True, env=_ENV,
+                         timeout=GUARD_S).stdout
     return float(out)
 
 
@@ -129,7 +140,8 @@ def _command_seconds(args: list[str], rounds: int) -> float:
     times = []
     for _ in range(rounds):
         t = time.perf_counter()
-        subprocess.run([sys.executable, "-m", "flopscope", *args], check=False, capture_output=True, env=_ENV)
+        subprocess.run([sys.executable, "-m", "flopscope", *args], check=False, capture_output=True, env=_ENV,
+                       timeout=GUARD_S)
         times.append(time.perf_counter() - t)
     return statistics.median(times)
 
@@ -150,6 +162,107 @@ def bench_analyzer(rounds: int = 3) -> list[tuple[str, int, float, float]]:
         _command_seconds(["analyze", guide], 1)  # bytecode caches
         rows.append(("generated solver", lines, _command_seconds(["analyze", long_path, "--shapes", "n=256,m=32,d=4"], rounds), ANALYZE_LONG_TARGET_S))
         rows.append(("the guide's example", sum(1 for _ in open(guide)), _command_seconds(["analyze", guide, "--shapes", "n=256"], rounds), ANALYZE_GUIDE_TARGET_S))
+    return rows
+
+
+# A small stdlib-only process between the bench and each measured command: Linux counts
+# in a child's ru_maxrss the resident size of the process it was forked from (up to its
+# exec), so a command forked straight from this process, which holds NumPy, SciPy and the
+# runtime's benchmark arrays, could never report less than this process's own peak. The
+# launcher runs the command, reaps it with os.wait4, kills it at the guard, and writes its
+# exit status and resource usage to the file named by its third argument.
+_LAUNCHER = """
+import json, os, subprocess, sys, time
+cmd, guard, report = json.loads(sys.argv[1]), float(sys.argv[2]), sys.argv[3]
+proc = subprocess.Popen(cmd)
+deadline = time.monotonic() + guard
+killed = False
+while True:
+    pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
+    if pid:
+        break
+    if time.monotonic() > deadline:
+        proc.kill()
+        killed = True
+        pid, status, usage = os.wait4(proc.pid, 0)
+        break
+    time.sleep(0.02)
+proc.returncode = os.waitstatus_to_exitcode(status)
+with open(report, "w") as fh:
+    json.dump({"status": None if killed else proc.returncode, "cpu_s": usage.ru_utime + usage.ru_stime,
+               "maxrss": usage.ru_maxrss}, fh)
+"""
+
+
+def _run_child(cmd: list[str], guard_s: float) -> dict:
+    """Run ``cmd`` in a fresh process (through ``_LAUNCHER``) for its own resource usage.
+
+    Returns its exit status (None when the guard killed it), stdout, the tail of
+    stderr, its CPU seconds (user + system) and its peak resident memory in MiB
+    (ru_maxrss from os.wait4). The launcher and the command run in a session of their
+    own, killed as a whole if even the launcher outlives the guard by 30 s.
+    """
+    import json
+    import signal
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="flopscope-bench-") as tmp:
+        report = os.path.join(tmp, "usage.json")
+        with open(os.path.join(tmp, "stdout"), "w+b") as out, open(os.path.join(tmp, "stderr"), "w+b") as err:
+            launcher = subprocess.Popen([sys.executable, "-I", "-S", "-c", _LAUNCHER, json.dumps(cmd), str(guard_s), report],
+                                        stdout=out, stderr=err, env=_ENV, start_new_session=True)
+            try:
+                launcher.wait(timeout=guard_s + 30)
+            except subprocess.TimeoutExpired:
+                pass  # reported below as killed by the guard
+            finally:
+                if launcher.returncode is None:  # hung, or this bench was interrupted: leave nothing behind
+                    os.killpg(launcher.pid, signal.SIGKILL)
+                    launcher.wait()
+            out.seek(0)
+            err.seek(0)
+            stdout = out.read().decode("utf-8", "replace")
+            stderr = err.read().decode("utf-8", "replace").strip()
+        try:
+            with open(report) as fh:
+                usage = json.load(fh)
+        except (OSError, ValueError):  # the launcher itself was killed: nothing was measured
+            usage = {"status": None, "cpu_s": float("nan"), "maxrss": 0}
+    # ru_maxrss is in KiB on Linux, in bytes on macOS
+    peak_mib = usage["maxrss"] / (1024 * 1024 if sys.platform == "darwin" else 1024)
+    return {"status": usage["status"], "stdout": stdout, "stderr": stderr[-300:], "cpu_s": usage["cpu_s"],
+            "peak_mib": peak_mib}
+
+
+def bench_contest(guard_s: float = GUARD_S) -> list[dict]:
+    """``flopscope analyze`` (the analysis alone, not the run) of every corpus solver at
+    the contest's sizes, each in a fresh process, with its CPU time and peak memory."""
+    import glob
+    import json
+
+    rows = []
+    for path in sorted(glob.glob(os.path.join(CORPUS, "[0-9][0-9]_*", "solver.py"))):
+        name = os.path.basename(os.path.dirname(path))
+        child = _run_child([sys.executable, "-m", "flopscope", "analyze", path, "--contract", "estimator",
+                            "--shapes", CONTEST_SHAPES, "--format", "json"], guard_s)
+        row = {"solver": name, "label": "-", "value": None, "cpu_s": child["cpu_s"], "peak_mib": child["peak_mib"],
+               "problem": None}
+        if child["status"] is None:
+            row["problem"] = f"killed by the {guard_s:g} s guard"
+        elif child["status"] not in (0, 1):  # 1: a prediction that is not exact; 2: an error
+            row["problem"] = f"exit {child['status']}: {child['stderr'] or child['stdout'][-300:]}"
+        else:
+            try:
+                report = json.loads(child["stdout"])
+                row["label"] = report["total"]["label"]
+                row["value"] = report["total"]["value"]
+                if report.get("stopped"):
+                    row["problem"] = f"the analysis stopped: {report['stopped']}"
+            except (ValueError, KeyError, TypeError) as err:
+                row["problem"] = f"unreadable JSON ({type(err).__name__}: {err})"
+        row["ok"] = (row["problem"] is None and row["cpu_s"] <= CONTEST_CPU_TARGET_S
+                     and row["peak_mib"] <= CONTEST_MEMORY_TARGET_MIB)
+        rows.append(row)
     return rows
 
 
@@ -177,6 +290,27 @@ def main() -> int:
     for name, lines, seconds, target in bench_analyzer():
         verdict = "ok" if seconds <= target else "OVER"
         print(f"{name:<24}{lines:>7}{seconds:>10.2f}  <= {target:g} s  {verdict}")
+    print("\nanalyzer at the contest's sizes (w=256, L=32, B=2.72e11): flopscope analyze --contract estimator,")
+    print("the analysis only, each solver in a fresh process\n")
+    header = (f"{'solver':<32}{'label':<13}{'FLOPs':>16}{'CPU s':>8}{'peak MiB':>10}"
+              f"  target <= {CONTEST_CPU_TARGET_S:g} s, {CONTEST_MEMORY_TARGET_MIB:g} MiB")
+    print(header)
+    print("-" * len(header))
+    rows = bench_contest()
+    for r in rows:
+        value = "?" if r["value"] is None else f"{r['value']:,}"
+        verdict = "PASS" if r["ok"] else "FAIL"
+        print(f"{r['solver']:<32}{r['label']:<13}{value:>16}{r['cpu_s']:>8.2f}{r['peak_mib']:>10.1f}  {verdict}")
+        if r["problem"]:
+            print(f"    {r['problem']}")
+    if rows:
+        cpu = max(rows, key=lambda r: r["cpu_s"])
+        mem = max(rows, key=lambda r: r["peak_mib"])
+        passed = sum(r["ok"] for r in rows)
+        print(f"\n{passed} of {len(rows)} solvers within the targets; most CPU: {cpu['cpu_s']:.2f} s ({cpu['solver']}), "
+              f"most memory: {mem['peak_mib']:.1f} MiB ({mem['solver']})")
+    else:
+        print(f"no solver found under {CORPUS}")
     return 0
 
 
