@@ -140,6 +140,8 @@ def _scalar_arith_exact(op: str, a, b):
     if op == "divide":
         return a / b
     if op == "floor_divide":
+        if isinstance(a, sympy.floor) and b.is_integer and b.is_positive:
+            return sympy.floor(a.args[0] / b)  # floor(floor(y) / c) == floor(y / c) for a positive integer c
         return sympy.floor(a / b)
     if op == "remainder":
         return sympy.Mod(a, b)
