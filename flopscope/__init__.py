@@ -28,12 +28,14 @@ from flopscope.runtime.errors import (
     BudgetContextError,
     BudgetExhaustedError,
     FlopscopeError,
+    LockdownError,
     SymmetryError,
     TimeExhaustedError,
     UnsupportedOperationError,
 )
 from flopscope import numpy  # noqa: E402  (builds the metered namespace)
 from flopscope.runtime.symmetric import SymmetricTensor, as_symmetric  # noqa: E402
+from flopscope.runtime.lockdown import lockdown  # noqa: E402
 
 __version__ = "0.1.0"
 
@@ -54,6 +56,7 @@ __all__ = [
     "COST_MODEL_VERSION",
     "FlopscopeArray",
     "FlopscopeError",
+    "LockdownError",
     "OpRecord",
     "SymmetricTensor",
     "SymmetryError",
@@ -67,6 +70,7 @@ __all__ = [
     "current_budget",
     "current_namespace",
     "einsum_cost",
+    "lockdown",
     "metered",
     "namespace",
     "numpy",

@@ -38,6 +38,15 @@ def test_free_names_are_numpys_own_objects(module):
     target = fnp if not module else getattr(fnp, module)
     owner = MODULES[module]
     for name in FREE_NAMES_BY_MODULE[module]:
+        if name == "get_state" and module == "random":
+            # free, but the state's arrays come back metered (no plain array from flopscope)
+            assert type(target.get_state()[1]) is flops.FlopscopeArray
+            continue
+        if name == "ndarray" and not module:
+            # the one exception: constructing it must not make a plain (unmetered) array
+            assert target.ndarray is flops.FlopscopeArray
+            assert type(fnp.ndarray((2, 3), buffer=np.zeros(6))) is flops.FlopscopeArray
+            continue
         if hasattr(owner, name):
             assert getattr(target, name) is getattr(owner, name), name
 

@@ -190,7 +190,14 @@ def test_generators_are_metered_wrappers_with_free_members():
     rng = fnp.random.default_rng(1)
     assert isinstance(rng, fnp.random.Generator)
     assert fnp.random.default_rng(rng) is rng
-    assert isinstance(rng.bit_generator, np.random.PCG64)
+    bg = rng.bit_generator  # a view: its state (free), not its raw draws
+    assert bg.state == np.random.default_rng(1).bit_generator.state
+    with pytest.raises(flops.UnsupportedOperationError, match="random_raw is refused"):
+        bg.random_raw(10)
+    with pytest.raises(flops.UnsupportedOperationError):
+        bg.ctypes
+    legacy = fnp.random.RandomState(3).get_state()
+    assert type(legacy[1]) is flops.FlopscopeArray and legacy[1].shape == (624,)
     kids = rng.spawn(2)
     assert all(isinstance(k, fnp.random.Generator) for k in kids)
     assert np.array_equal(np.asarray(kids[0].random(3)), np.random.default_rng(1).spawn(2)[0].random(3))

@@ -154,11 +154,13 @@ def test_backend_failure_after_the_check_keeps_the_charge():
 
 def test_time_limit_is_checked_before_an_op():
     x = fnp.ones(10)
-    with flops.BudgetContext(flop_budget=10**6, wall_time_limit_s=0.05) as b:
-        fnp.exp(x)
-        time.sleep(0.08)
-        with pytest.raises(flops.TimeExhaustedError, match="before exp") as info:
+    with pytest.raises(flops.TimeExhaustedError, match="after the end of the BudgetContext"):
+        with flops.BudgetContext(flop_budget=10**6, wall_time_limit_s=0.05) as b:
             fnp.exp(x)
+            time.sleep(0.08)
+            with pytest.raises(flops.TimeExhaustedError, match="before exp") as info:
+                fnp.exp(x)
+    # (the block went on past its limit after catching the error: leaving it raises too)
     assert b.flops_used == 10  # the refused op was not charged
     assert info.value.limit_s == 0.05
     assert info.value.elapsed_s >= 0.05
@@ -167,11 +169,26 @@ def test_time_limit_is_checked_before_an_op():
 def test_time_limit_is_checked_after_an_op():
     a = fnp.ones((500, 500))
     # A two-operand einsum runs NumPy's unoptimized loop: far longer than 20 ms.
-    with flops.BudgetContext(flop_budget=10**12, wall_time_limit_s=0.02) as b:
-        with pytest.raises(flops.TimeExhaustedError, match="after einsum") as info:
-            fnp.einsum("ij,jk->ik", a, a)
+    with pytest.raises(flops.TimeExhaustedError, match="after the end of the BudgetContext"):
+        with flops.BudgetContext(flop_budget=10**12, wall_time_limit_s=0.02) as b:
+            with pytest.raises(flops.TimeExhaustedError, match="after einsum") as info:
+                fnp.einsum("ij,jk->ik", a, a)
     assert b.flops_used == 500**3  # it ran, so it is charged
     assert info.value.ran and info.value.elapsed_s > 0.02
+
+
+def test_time_limit_is_checked_when_the_block_ends():
+    # no counted op after the limit: the end of the block still checks it
+    with pytest.raises(flops.TimeExhaustedError, match="after the end of the BudgetContext") as info:
+        with flops.BudgetContext(flop_budget=10**6, wall_time_limit_s=0.03) as b:
+            fnp.exp(fnp.ones(4))
+            time.sleep(0.06)
+    assert info.value.ran and info.value.elapsed_s >= 0.06 and not b.active
+    # an error already on its way is not replaced
+    with pytest.raises(KeyError):
+        with flops.BudgetContext(flop_budget=10**6, wall_time_limit_s=0.03):
+            time.sleep(0.06)
+            raise KeyError("x")
 
 
 def test_time_limit_accumulates_over_decorated_calls():

@@ -20,7 +20,7 @@ FREE_NAMES_BY_MODULE: dict[str, tuple[str, ...]] = {
         # Type and memory queries, iteration helpers and build information: no arithmetic.
         # (Iterating with ndenumerate / nditer yields values to Python code, which is not
         # metered anyway; broadcast_shapes works on shape tuples only.)
-        "ufunc broadcast broadcast_shapes flatiter ndindex ndenumerate nditer nested_iters typename "
+        "ufunc broadcast broadcast_shapes flatiter ndindex ndenumerate typename "
         "mintypecode common_type min_scalar_type may_share_memory shares_memory iterable isfortran "
         "get_include show_config show_runtime info "
         # Formatting one array or scalar as text: reads values, computes nothing the solver can
@@ -60,6 +60,9 @@ _TOP_LEVEL_REFUSALS = {
     "matrix and record array classes override arithmetic, which would escape metering (use plain arrays)":
         "matrix asmatrix bmat recarray record poly1d",
     "numpy.test runs NumPy's own test suite, not a computation of the solver": "test",
+    "its iterator hands the operands to Python code as plain (unmetered) NumPy arrays (it.operands, "
+    "it.itviews): iterate a metered array directly, or use ndenumerate / ndindex":
+        "nditer nested_iters",
 }
 BLOCKED_BY_MODULE[""].update(
     {name: reason for reason, names in _TOP_LEVEL_REFUSALS.items() for name in names.split()}

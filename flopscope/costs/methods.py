@@ -51,9 +51,15 @@ _register(IN_PLACE, "partition")
 _register(IN_PLACE, "fill", "copyto", "charged as copyto: the elements written")
 _register(VIEW, "T mT astype base byteswap copy flatten getfield imag ravel real reshape resize setfield setflags "
                 "squeeze swapaxes to_device transpose view")
-_register(QUERY, "ctypes data device dtype flags flat itemsize nbytes ndim shape size strides")
+_register(QUERY, "data device dtype flags itemsize nbytes ndim shape size strides")
 _register(CONVERSION, "item tobytes tolist")
 _register(REFUSED, "dump dumps tofile", note="it writes the raw array to a file or a pickle, outside the meter")
+_register(REFUSED, "flat", note="A.flat is NumPy's iterator over the data, and it hands Python a plain (unmetered) "
+                                "array: use A.ravel() or A.reshape(-1)")
+_register(REFUSED, "ctypes", note="it hands out the data's memory address, for code outside the meter")
+
+# Of these, the attributes (not methods): refused on access.
+REFUSED_ATTRIBUTES = frozenset({"flat", "ctypes"})
 
 
 def of_kind(*kinds: str) -> tuple[str, ...]:

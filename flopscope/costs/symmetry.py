@@ -234,7 +234,12 @@ def label_group(factors: Sequence[tuple[Any, Groups, tuple]], sizes: dict, label
         key, groups, labs = factors[f]
         return key, _canonical(tuple(labels[image[pos[lab]]] for lab in labs), groups)
 
+    steps = [0]
+
     def extend(i: int) -> None:
+        steps[0] += 1
+        if steps[0] > MAX_SEARCH_STEPS or len(found) > MAX_GROUP_ORDER:
+            raise GroupTooLarge
         if i == n:
             if Counter(mapped(f) for f in range(len(factors))) == target:
                 found.append(tuple(image))
@@ -276,9 +281,31 @@ def burnside(labels: Sequence[str], sizes: dict, perms: Sequence[tuple[int, ...]
     return sympy.expand(total / order)
 
 
+# Counting orbits enumerates the label group: its cost is bounded, so that pricing a
+# call never takes longer than a fixed amount of work. A group larger than 8! elements
+# (or one whose search takes more than 50,000 steps) gets no discount: the cost is the
+# number of all index tuples, an upper bound of the unique work (COST_MODEL, "Symmetry").
+MAX_GROUP_ORDER = 40_320
+MAX_SEARCH_STEPS = 50_000
+
+
+class GroupTooLarge(Exception):
+    """The label group is too large to enumerate within the pricing bound."""
+
+
 def orbit_count(factors: Sequence[tuple[Any, Groups, tuple]], sizes: dict, labels: Sequence[str] | None = None) -> Any:
-    """The number of orbits of the factors' index tuples under their label group."""
-    labs, perms = label_group(factors, sizes, labels)
+    """The number of orbits of the factors' index tuples under their label group (all
+    index tuples when the group is too large to enumerate: no discount)."""
+    try:
+        labs, perms = label_group(factors, sizes, labels)
+    except GroupTooLarge:
+        if labels is None:
+            seen: dict[str, None] = {}
+            for _key, _groups, labs_ in factors:
+                for lab in labs_:
+                    seen.setdefault(lab, None)
+            labels = list(seen)
+        return dims.prod(sizes[lab] for lab in labels)
     if len(perms) == 1:
         return dims.prod(sizes[lab] for lab in labs)
     return burnside(labs, sizes, perms)

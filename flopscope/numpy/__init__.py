@@ -20,6 +20,10 @@ _build.install_operators()
 
 # Constants, dtypes and types: plain NumPy objects, free.
 globals().update(_build.free_names("", _np))
+# The array type: constructing one (fnp.ndarray(shape, buffer=...)) gives a metered array,
+# so that no flopscope export makes a plain one. isinstance(x, fnp.ndarray) holds for
+# flopscope's arrays; NumPy's own class is numpy.ndarray.
+from flopscope.runtime.array import FlopscopeArray as ndarray  # noqa: E402
 
 _SUBMODULES = ("linalg", "fft", "random")
 _getattr = _build.module_getattr("", _np)

@@ -230,10 +230,51 @@ class Generator(_Metered):
 
     @property
     def bit_generator(self) -> Any:
-        return self._impl.bit_generator
+        return _BitGeneratorView(self._impl.bit_generator)
 
     def spawn(self, n_children: int) -> list:
         return [_rewrap(Generator, g) for g in self._impl.spawn(n_children)]
+
+
+def _metered_state(state: Any) -> Any:
+    """A generator's state with its arrays (MT19937's key) metered: reading it is free,
+    and arithmetic on it is charged like any other."""
+    if isinstance(state, _np.ndarray):
+        return _dispatch.wrap(state.copy())
+    if isinstance(state, tuple):
+        return tuple(_metered_state(v) for v in state)
+    if isinstance(state, dict):
+        return {k: _metered_state(v) for k, v in state.items()}
+    return state
+
+
+class _BitGeneratorView:
+    """``Generator.bit_generator``: its state and seed sequence (free). Its raw draws
+    (``random_raw``) and its C interfaces are refused: no metered sampler charges them."""
+
+    __slots__ = ("_bg",)
+
+    def __init__(self, bg: Any) -> None:
+        object.__setattr__(self, "_bg", bg)
+
+    @property
+    def state(self) -> Any:
+        return _metered_state(self._bg.state)
+
+    @property
+    def seed_seq(self) -> Any:
+        return self._bg.seed_seq
+
+    def __getattr__(self, name: str) -> Any:
+        raise UnsupportedOperationError(
+            f"bit_generator.{name} is refused: a bit generator's raw draws and C interfaces are not metered "
+            "(use the Generator's samplers)")
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise UnsupportedOperationError("a Generator's bit generator is read-only here")
+
+    def __repr__(self) -> str:
+        return f"metered view of {self._bg!r}"
 
 
 class RandomState(_Metered):
@@ -251,7 +292,7 @@ class RandomState(_Metered):
         self._impl.seed(_unwrap(seed))
 
     def get_state(self, legacy: bool = True) -> Any:
-        return self._impl.get_state(legacy)
+        return _metered_state(self._impl.get_state(legacy))
 
     def set_state(self, state: Any) -> None:
         self._impl.set_state(state)
@@ -310,6 +351,11 @@ def default_rng(seed: Any = None) -> Generator:
 default_rng.spec = OPS["random.default_rng"]  # type: ignore[attr-defined]
 
 globals().update(_build.free_names("random", _nprandom))
+
+
+def get_state(legacy: bool = True) -> Any:
+    """numpy.random.get_state, free; its arrays (MT19937's key) come back metered."""
+    return _metered_state(_nprandom.get_state(legacy))
 
 __getattr__ = _build.module_getattr("random", _nprandom)
 

@@ -23,6 +23,7 @@ import numpy as np
 from flopscope.costs import methods as _methods
 from flopscope.runtime import dispatch
 from flopscope.runtime.errors import UnsupportedOperationError
+from flopscope.runtime.lockdown import Lockable
 
 _nd = np.ndarray
 _view = np.ndarray.view
@@ -63,6 +64,11 @@ def _in_place(op: str, a: Any, args: tuple, kwargs: dict) -> None:
 
 def _unsupported_method(name: str):
     reason = _methods.ARRAY_METHODS[name].note
+    if name in _methods.REFUSED_ATTRIBUTES:
+        def attribute(self) -> Any:
+            raise UnsupportedOperationError(f"FlopscopeArray.{name} is refused: {reason}")
+
+        return property(attribute, doc=f"refused: {reason}")
 
     def method(self, *args: Any, **kwargs: Any) -> Any:
         raise UnsupportedOperationError(f"FlopscopeArray.{name}() is refused: {reason}")
@@ -114,7 +120,7 @@ def _refusal(module: str, name: str) -> str:
     return f"{full} is not metered by flopscope, so it is refused on a flopscope array rather than run for free"
 
 
-class FlopscopeArray(np.ndarray):
+class FlopscopeArray(np.ndarray, metaclass=Lockable):
     """An ndarray whose computations are charged to the active FLOP budget."""
 
     __slots__ = ()
@@ -137,6 +143,20 @@ class FlopscopeArray(np.ndarray):
             return dispatch.call_free(func, args, kwargs)
         raise UnsupportedOperationError(_refusal(getattr(func, "__module__", None) or "numpy",
                                                  getattr(func, "__name__", repr(func))))
+
+    # The ndarray methods that can hand back another array type (a plain one) keep it
+    # metered: A.view(np.ndarray), A.astype(float, subok=False), A.__array__().
+    def view(self, *args: Any, **kwargs: Any) -> Any:
+        r = _nd.view(self, *args, **kwargs)
+        return r if isinstance(r, FlopscopeArray) else _view(r, FlopscopeArray)
+
+    def astype(self, *args: Any, **kwargs: Any) -> Any:
+        r = _nd.astype(self, *args, **kwargs)
+        return r if isinstance(r, FlopscopeArray) else _view(r, FlopscopeArray)
+
+    def __array__(self, *args: Any, **kwargs: Any) -> Any:
+        r = _nd.__array__(self, *args, **kwargs)
+        return r if isinstance(r, FlopscopeArray) else _view(r, FlopscopeArray)
 
     @property
     def base(self) -> Any:
@@ -194,8 +214,9 @@ class FlopscopeArray(np.ndarray):
         return str(_view(self, _nd))
 
     def __reduce__(self):
-        # Pickle as a plain ndarray restored into a metered one.
-        return (_restore, (_view(self, _nd).copy(),))
+        # Pickled as bytes, dtype and shape (no plain ndarray is handed out), restored metered.
+        raw = _view(self, _nd)
+        return (_restore_bytes, (raw.tobytes(order="C"), raw.dtype.str, raw.shape))
 
     def conj(self):
         # ndarray.conj() of a real array is the array itself: nothing is computed.
@@ -285,6 +306,11 @@ def install_operators() -> None:
 
 def _restore(plain: np.ndarray) -> FlopscopeArray:
     return _view(plain, FlopscopeArray)
+
+
+def _restore_bytes(data: bytes, dtype: str, shape: tuple) -> FlopscopeArray:
+    arr = np.frombuffer(bytearray(data), dtype=np.dtype(dtype)).reshape(shape)
+    return _view(arr, FlopscopeArray)
 
 
 def metered(x: Any) -> FlopscopeArray:

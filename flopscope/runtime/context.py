@@ -6,12 +6,26 @@ import functools
 import math
 import threading
 import time
+import weakref
 from dataclasses import dataclass
 from typing import Any, Callable
 
 from flopscope.runtime import summary as _summary
-from flopscope.runtime.errors import BudgetContextError
-from flopscope.runtime.ledger import ACTIVE, INF, SESSION, Ledger, current_frame, entries, pop_frame, push_frame
+from flopscope.runtime import lockdown as _lockdown
+from flopscope.runtime.errors import BudgetContextError, TimeExhaustedError
+from flopscope.runtime.lockdown import Lockable
+from flopscope.runtime.ledger import (
+    ACTIVE,
+    CHARGES,
+    INF,
+    OPEN,
+    SESSION,
+    Ledger,
+    current_frame,
+    entries,
+    pop_frame,
+    push_frame,
+)
 
 
 @dataclass(frozen=True)
@@ -55,9 +69,29 @@ def _check_budget(flop_budget: Any) -> int | float:
 
 
 def _check_namespace(namespace: Any, what: str) -> str:
-    if not isinstance(namespace, str) or not namespace or namespace.strip(".") != namespace or ".." in namespace:
-        raise ValueError(f"{what} must be a non-empty string without leading, trailing or doubled dots, got {namespace!r}")
+    if (type(namespace) is not str or not namespace or namespace.strip(".") != namespace or ".." in namespace
+            or not namespace.isprintable()):
+        raise ValueError(f"{what} must be a non-empty string of printable characters without leading, trailing "
+                         f"or doubled dots, got {namespace!r}")
     return namespace
+
+
+# Each context's budget as it was declared, apart from the ledger: a ledger whose budget
+# or usage was rewritten is caught when its context ends.
+_DECLARED: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+
+
+def _check_ledger(ledger: Ledger) -> None:
+    """The ledger's usage is the sum of its op log's charges, and its budget the one
+    declared; otherwise it was written to from outside the meter (BudgetContextError)."""
+    logged = 0
+    for key, rec in list(ledger.log.items()):
+        logged += rec[0] * CHARGES[key[0]][2]
+    declared = _DECLARED.get(ledger, ledger.budget)
+    if logged != ledger.used or declared != ledger.budget:
+        raise BudgetContextError(
+            f"the budget's ledger was modified outside the meter (used {ledger.used!r}, charged {logged:,}; "
+            f"budget {ledger.budget!r}, declared {declared!r}): the run is void")
 
 
 def _check_wall(limit: Any) -> float | None:
@@ -68,7 +102,7 @@ def _check_wall(limit: Any) -> float | None:
     return float(limit)
 
 
-class BudgetContext:
+class BudgetContext(metaclass=Lockable):
     """A FLOP budget (and optional wall-clock limit) for the code inside ``with``.
 
     Every counted operation inside the block is charged to this context; one
@@ -89,6 +123,7 @@ class BudgetContext:
             raise ValueError(f"quiet must be True or False, got {quiet!r}")
         ledger = Ledger(budget, namespace, wall, explicit=True)
         ledger.quiet = quiet
+        _DECLARED[ledger] = budget
         object.__setattr__(self, "_ledger", ledger)
 
     def __setattr__(self, name: str, value: Any) -> None:
@@ -100,6 +135,14 @@ class BudgetContext:
     # ------------------------------------------------------------------ entering
 
     def __enter__(self) -> "BudgetContext":
+        self._enter(self)
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self._exit(self, exc[0] if exc else None)
+
+    def _enter(self, owner: object) -> None:
+        """Enter on behalf of ``owner``: only ``owner`` can leave this entry."""
         ledger = self._ledger
         me = threading.get_ident()
         frame = ACTIVE.get()
@@ -118,19 +161,33 @@ class BudgetContext:
             if ledger.wall_limit is not None:
                 ledger.deadline = now + (ledger.wall_limit - ledger.elapsed)
             SESSION.register(ledger)
+            OPEN.append(ledger)
         ledger.depth += 1
-        push_frame((ledger, ledger.namespace or ""))
-        return self
+        push_frame((ledger, ledger.namespace or ""), owner)
 
-    def __exit__(self, *exc: Any) -> None:
+    def _exit(self, owner: object, exc_type: Any = None) -> None:
+        """Leave ``owner``'s entry (and what the code inside left entered). An exit
+        that entered nothing here (a context never entered, or already left, or the
+        shared context of a decorated function) changes nothing. Leaving past the
+        wall-clock limit raises TimeExhaustedError, unless an error is on its way."""
         ledger = self._ledger
-        pop_frame()
+        if ledger.depth == 0 or ledger.owner != threading.get_ident() or not pop_frame(owner):
+            return
         ledger.depth -= 1
+        now = time.perf_counter()
+        late = ledger.wall_limit is not None and now > ledger.deadline
         if ledger.depth == 0:
-            ledger.elapsed += time.perf_counter() - ledger.entered_at
+            ledger.elapsed += now - ledger.entered_at
             ledger.entered_at = None
             ledger.owner = None
             ledger.deadline = INF
+            for i in range(len(OPEN) - 1, -1, -1):
+                if OPEN[i] is ledger:
+                    del OPEN[i]
+            _check_ledger(ledger)
+            _lockdown.verify()
+        if late and exc_type is None:
+            raise TimeExhaustedError("the end of the BudgetContext", ledger.wall_time(), ledger.wall_limit, True)
 
     # ------------------------------------------------------------------ state
 
@@ -269,14 +326,31 @@ def budget(flop_budget: int | float, namespace: str | None = None, wall_time_lim
     def decorate(fn: Callable) -> Callable:
         if not callable(fn):
             raise TypeError(f"@flops.budget(...) decorates a function, not {type(fn).__name__}")
-        wrapper = _wrap_in(fn, lambda: ctx)
+        wrapper = _wrap_in(fn, lambda: _Entry(ctx))
         wrapper.budget_context = ctx  # type: ignore[attr-defined]
         return wrapper
 
     return decorate
 
 
-class namespace:
+class _Entry:
+    """One call's entry into a decorated function's shared BudgetContext: only this
+    object can leave it (``fn.budget_context.__exit__()`` from inside does nothing)."""
+
+    __slots__ = ("_ctx",)
+
+    def __init__(self, ctx: BudgetContext) -> None:
+        self._ctx = ctx
+
+    def __enter__(self) -> BudgetContext:
+        self._ctx._enter(self)
+        return self._ctx
+
+    def __exit__(self, *exc: Any) -> None:
+        self._ctx._exit(self, exc[0] if exc else None)
+
+
+class namespace(metaclass=Lockable):
     """``with flops.namespace("phase"):`` attributes the ops inside to a dotted sub-namespace.
 
     Namespaces are labels only: they do not create budgets or split the limit.
@@ -291,18 +365,18 @@ class namespace:
     def __enter__(self) -> "namespace":
         frame = ACTIVE.get()
         ledger, ns = (None, "") if frame is None else frame
-        push_frame((ledger, f"{ns}.{self.name}" if ns else self.name))
+        push_frame((ledger, f"{ns}.{self.name}" if ns else self.name), self)
         return self
 
     def __exit__(self, *exc: Any) -> None:
-        pop_frame()
+        pop_frame(self)  # a namespace not entered here: nothing happens
 
     def __call__(self, fn: Callable) -> Callable:
         name = self.name
         return _wrap_in(fn, lambda: namespace(name))
 
 
-class BudgetView:
+class BudgetView(metaclass=Lockable):
     """A read-only view of a BudgetContext's state, from :func:`current_budget`.
 
     Its numbers are live (they follow the context as it spends); nothing set on

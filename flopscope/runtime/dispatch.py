@@ -18,12 +18,11 @@ a charge id numbers an (op, shapes, cost) triple and lives in the cost caches,
 so the hot path hashes only ints and strings. The call site is the first frame
 outside flopscope's own runtime files.
 
-A NumPy error that refuses the arguments charges nothing: a TypeError,
-ValueError, IndexError, OverflowError, MemoryError or RuntimeError raised inside NumPy
-before any user code ran. Any other failure keeps the charge, because the
-work was done: LinAlgError on a singular matrix, FloatingPointError under
-``errstate``, an exception raised by an ``errstate(call=...)`` handler (user
-code that NumPy called after computing), KeyboardInterrupt.
+A NumPy error that refuses the arguments charges nothing: NumPy raises it again
+for data-free stand-ins of the operands (see ``refused``). Any other failure keeps
+the charge, because the work was done: LinAlgError on a singular matrix,
+FloatingPointError under ``errstate``, an exception raised by an error handler
+(code that NumPy called after computing), KeyboardInterrupt.
 
 A BudgetContext is charged only from the thread that entered it: a context
 copied into another thread (``asyncio.to_thread``, ``copy_context().run``)
@@ -80,7 +79,9 @@ def register_internal(module_file: str) -> None:
 
 
 def operand(x: Any) -> tuple[Any, tuple]:
-    """(what to hand NumPy, shape). Python scalars stay Python scalars (NEP 50)."""
+    """(what to hand NumPy, shape): the very object that is priced is the one NumPy
+    gets. Python scalars stay Python scalars (NEP 50); anything else is converted
+    once here (honest() refuses what could answer differently the second time)."""
     t = type(x)
     if t is FA:
         r = _view(x, _nd)
@@ -89,23 +90,83 @@ def operand(x: Any) -> tuple[Any, tuple]:
         return x, x.shape
     if t in _PY_SCALARS:
         return x, ()
-    if isinstance(x, _nd):  # another ndarray subclass
-        if isinstance(x, FA):  # a SymmetricTensor on a path without a discount
-            x = _view(x, _nd)
+    x = honest(x)
+    t = type(x)
+    if t is FA or t is ST:
+        r = _view(x, _nd)
+        return r, r.shape
+    if t is _nd:
         return x, x.shape
-    if isinstance(x, _generic):
+    if t in _PY_SCALARS or isinstance(x, _generic):
         return x, ()
     r = np.asarray(x)
     return r, r.shape
 
 
-def shape_of(x: Any) -> tuple:
+# Types whose values cannot lie: exact builtins and NumPy's own scalar types.
+_PLAIN_VALUES = frozenset((int, float, complex, bool, str, bytes, type(None), slice, type(Ellipsis), range))
+_HONEST_DEPTH = 32
+
+
+def foreign(what: str) -> UnsupportedOperationError:
+    return UnsupportedOperationError(
+        f"{what} is refused as an argument of a metered call: flopscope prices what NumPy will compute, "
+        "and only flopscope arrays, NumPy arrays, Python numbers and lists of them have a shape that cannot "
+        "differ from the data (convert it first, e.g. with fnp.asarray(list(...)))")
+
+
+def honest(x: Any, depth: int = 0) -> Any:
+    """``x`` as something whose shape and value NumPy will read exactly as the cost rule
+    does, converted once: a user subclass of a flopscope array becomes a plain metered
+    view (its own ``shape`` is not consulted), an int-like (``__index__``) becomes a
+    Python int, lists and tuples (and their subclasses) are copied item by item; an
+    ndarray subclass that is not flopscope's, or an object that hands NumPy its own
+    data (``__array__``, the array interfaces), is refused."""
     t = type(x)
-    if t is FA or t is _nd:
+    if t in _PLAIN_VALUES or t is FA or t is _nd or t is ST:
+        return x
+    if depth > _HONEST_DEPTH:
+        raise foreign("a sequence nested more than 32 deep")
+    if t is list or t is tuple or isinstance(x, (list, tuple)):
+        items = list.copy(x) if isinstance(x, list) else tuple.__getitem__(x, slice(None))
+        out = [honest(v, depth + 1) for v in items]
+        if t is list or t is tuple:
+            if all(a is b for a, b in zip(out, items)):
+                return x
+            return out if t is list else tuple(out)
+        return out if isinstance(x, list) else tuple(out)
+    if isinstance(x, _nd):
+        if isinstance(x, FA):  # a user subclass of FlopscopeArray: its data, as a plain metered view
+            return _view(x, FA)
+        raise foreign(f"an ndarray subclass ({t.__module__}.{t.__qualname__})")
+    if isinstance(x, _generic):
+        if t.__module__ == "numpy":
+            return x
+        raise foreign(f"a subclass of a NumPy scalar type ({t.__module__}.{t.__qualname__})")
+    if isinstance(x, int):  # subclasses of the builtin numbers: their value, not their methods
+        return int.__index__(x)
+    if isinstance(x, float):
+        return float.__float__(x)
+    if isinstance(x, complex):
+        return complex.__pos__(x)
+    if any(hasattr(t, name) or hasattr(x, name) for name in ("__array__", "__array_interface__", "__array_struct__")):
+        raise foreign(f"an object of type {t.__module__}.{t.__qualname__} that hands NumPy its own data")
+    if hasattr(t, "__index__") and not isinstance(x, type):
+        import operator
+
+        return operator.index(x)  # read once: NumPy gets the number the cost rule saw
+    return x
+
+
+def shape_of(x: Any) -> tuple:
+    """The shape NumPy will see: never an object's own ``shape`` attribute (only
+    flopscope's and NumPy's arrays are asked; anything else is converted)."""
+    t = type(x)
+    if t is FA or t is _nd or t is ST:
         return x.shape
     if t in _PY_SCALARS or x is None:
         return ()
-    return np.shape(x)
+    return np.asarray(x).shape
 
 
 def unwrap(x: Any) -> Any:
@@ -186,8 +247,11 @@ def _dummy(x: Any, operands: set | None = None) -> Any:
 
 
 def _writable_dummy(x: Any) -> Any:
-    """A zero-stride, writable stand-in for an output array (nothing is allocated)."""
+    """A zero-stride stand-in for an output array (nothing is allocated), writable if
+    the output is (a read-only output is refused as NumPy refuses it)."""
     if isinstance(x, _nd):
+        if not x.flags.writeable:
+            return np.broadcast_to(np.zeros((), dtype=x.dtype), x.shape)
         return np.lib.stride_tricks.as_strided(np.zeros(1, dtype=x.dtype), x.shape, (0,) * x.ndim, writeable=True)
     if isinstance(x, tuple):
         return tuple(_writable_dummy(v) for v in x)
@@ -258,12 +322,15 @@ def site_record(ledger, ns: str, cid: int) -> list:
     """
     f = _getframe(2)
     internal = INTERNAL_FILES
-    while f is not None and f.f_code.co_filename in internal:
+    code = f.f_code  # (read once per frame: in lockdown each read is an audit event)
+    while code.co_filename in internal:
         f = f.f_back
+        if f is None:
+            break
+        code = f.f_code
     if f is None:
         code, key = None, (cid, ns, 0, 0)
     else:
-        code = f.f_code
         key = (cid, ns, id(code), f.f_lasti)
     log = ledger.log
     rec = log.get(key)
@@ -286,27 +353,50 @@ def settle(ledger, rec: list, cost: int, t0: float, t1: float, t2: float, name: 
 _REFUSALS = (TypeError, ValueError, IndexError, OverflowError, MemoryError, RuntimeError)
 
 
-def refused(err: BaseException) -> bool:
-    """True if NumPy refused the call's arguments before doing its work.
+def refused(err: BaseException, fn: Callable, args: tuple, kwargs: dict) -> bool:
+    """True if NumPy refused the call's arguments rather than failing on their data.
 
-    An error counts as a refusal only if its type is one NumPy uses for bad
-    arguments and no Python code outside NumPy and flopscope ran during the
-    call (an ``errstate(call=...)`` handler runs after the work is done).
+    Decided by validation, never by reading where the error came from: NumPy is
+    called again on data-free stand-ins of the operands (zero-stride arrays of the
+    same shapes and dtypes) with floating-point error handling off, and the call
+    counts as refused only if the stand-ins are refused too, with an error of a type
+    NumPy uses for bad arguments. An error that only the data raises (a handler
+    installed with errstate or seterrcall, a LinAlgError, a failing element of an
+    object array) leaves the charge standing: NumPy did the work. A call that takes
+    a Python callable is never re-run: its charge stands.
     """
     if not isinstance(err, _REFUSALS) or isinstance(err, (np.linalg.LinAlgError, RecursionError)):
         return False
-    tb = err.__traceback__
-    while tb is not None:
-        filename = tb.tb_frame.f_code.co_filename
-        if filename not in INTERNAL_FILES and not filename.startswith(_NUMPY_DIR) and not filename.startswith(_NUMPY_CYTHON):
-            return False
-        tb = tb.tb_next
-    return True
+    if _has_callable(args) or _has_callable(tuple(kwargs.values())):
+        return False
+    nin = getattr(fn, "nin", None)
+    stand_ins = _dummy(tuple(args))
+    if isinstance(nin, int) and len(stand_ins) > nin:  # a ufunc's positional outputs
+        stand_ins = stand_ins[:nin] + tuple(_writable_dummy(a) for a in args[nin:])
+    kw = {k: _writable_dummy(v) if k == "out" else _dummy(v) for k, v in kwargs.items()}
+    try:
+        with np.errstate(all="ignore"):
+            fn(*stand_ins, **kw)
+    except _REFUSALS as again:
+        return not isinstance(again, np.linalg.LinAlgError)
+    except BaseException:  # noqa: BLE001 - anything else: the charge stands
+        return False
+    return False
 
 
-def failed(err: BaseException, ledger, rec: list, cost: int, t0: float, t1: float, name: str) -> None:
+def _has_callable(values: tuple) -> bool:
+    for v in values:
+        if callable(v) and not isinstance(v, (np.ufunc, type, np.dtype)):
+            return True
+        if type(v) in (list, tuple) and _has_callable(tuple(v)):
+            return True
+    return False
+
+
+def failed(err: BaseException, ledger, rec: list, cost: int, t0: float, t1: float, name: str,
+           fn: Callable, args: tuple, kwargs: dict) -> None:
     """NumPy raised. Keep the charge unless NumPy refused the arguments outright."""
-    if refused(err):
+    if refused(err, fn, args, kwargs):
         return
     settle(ledger, rec, cost, t0, t1, _pc(), name)
 
@@ -337,7 +427,7 @@ def execute(name: str, cost: int, cid: int, fn: Callable, args: tuple, kwargs: d
     try:
         r = fn(*args, **kwargs)
     except BaseException as err:
-        failed(err, ledger, rec, cost, t0, t1, name)
+        failed(err, ledger, rec, cost, t0, t1, name, fn, args, kwargs)
         raise
     t2 = _pc()
     r = wrapper(r)
@@ -417,7 +507,7 @@ def make_unary(h: UfuncHandler) -> Callable:
         try:
             r = uf(xr)
         except BaseException as err:
-            failed(err, ledger, rec, cost, t0, t1, name)
+            failed(err, ledger, rec, cost, t0, t1, name, uf, (xr,), {})
             raise
         t2 = _pc()
         if type(r) is _nd:
@@ -487,7 +577,7 @@ def make_binary(h: UfuncHandler) -> Callable:
         try:
             r = uf(xr, yr)
         except BaseException as err:
-            failed(err, ledger, rec, cost, t0, t1, name)
+            failed(err, ledger, rec, cost, t0, t1, name, uf, (xr, yr), {})
             raise
         t2 = _pc()
         if type(r) is _nd:
@@ -641,6 +731,10 @@ def call_bound(name: str, spec: OpSpec, fn: Callable, args: tuple, kwargs: dict,
         if entry is not None:  # seen before: the same binding, shapes and static args
             raw_kwargs = unwrap_kwargs(kwargs) if kwargs else kwargs
             return execute(name, entry[0], entry[1], fn, unwrap(tuple(args)), raw_kwargs, t0, wrapper), None
+    # Everything below reads the arguments once: what is priced is what NumPy gets.
+    args = tuple(honest(a) for a in args)
+    if kwargs:
+        kwargs = {k: honest(v) for k, v in kwargs.items()}
     args, kwargs = normalize_sequences(spec, args, kwargs)
     b = bind(spec, args, kwargs)
     shapes = tuple(shape_of(x) for x in b.operands)
@@ -726,7 +820,7 @@ def make_reduction(h: OpHandler) -> Callable:
         try:
             r = fn(ar, *args, **kwargs)
         except BaseException as err:
-            failed(err, ledger, rec, cost, t0, t1, name)
+            failed(err, ledger, rec, cost, t0, t1, name, fn, (ar, *args), kwargs)
             raise
         t2 = _pc()
         if out is not None:
@@ -748,7 +842,13 @@ def make_reduction(h: OpHandler) -> Callable:
 
 
 def call_free(fn: Callable, args: tuple, kwargs: dict) -> Any:
-    """A free op: run it on plain views and hand back metered results."""
+    """A free op: run it on plain views and hand back metered results. The wall-clock
+    limit is checked here too (a solver doing only free work still runs out of time)."""
+    fr = _active_get()
+    if fr is not None and fr[0] is not None:
+        now = _pc()
+        if now > fr[0].deadline:
+            raise _time_out(fr[0], getattr(fn, "__name__", "a free op"), now, ran=False)
     return wrap(fn(*unwrap(tuple(args)), **(unwrap_kwargs(kwargs) if kwargs else kwargs)))
 
 
@@ -844,7 +944,7 @@ def call_einsum(operands: tuple, kwargs: dict) -> Any:
     try:
         r = _np_einsum(subscripts, *raws, **kwargs)
     except BaseException as err:
-        failed(err, ledger, rec, cost, t0, t1, "einsum")
+        failed(err, ledger, rec, cost, t0, t1, "einsum", _np_einsum, (subscripts, *raws), kwargs)
         raise
     t2 = _pc()
     if out is not None:

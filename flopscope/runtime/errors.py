@@ -48,6 +48,11 @@ class UnsupportedOperationError(FlopscopeError, AttributeError):
     """The operation is not metered by flopscope (yet, or by design), so it is refused."""
 
 
+class LockdownError(FlopscopeError, PermissionError):
+    """Refused in the locked-down judged mode (``flops.lockdown()``): it would compute
+    outside the meter or change it."""
+
+
 class SymmetryError(FlopscopeError, ValueError):
     """A symmetry claimed with ``as_symmetric`` does not hold."""
 

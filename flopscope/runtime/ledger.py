@@ -20,6 +20,7 @@ default ledger (unlimited budget); the session view merges them all.
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 from contextvars import ContextVar
@@ -125,6 +126,7 @@ class Ledger:
         "explicit",
         "created_at",
         "quiet",
+        "forked",
         "__weakref__",
     )
 
@@ -142,6 +144,7 @@ class Ledger:
         self.explicit = explicit
         self.created_at = time.perf_counter()
         self.quiet = False
+        self.forked = False
 
     def wall_time(self) -> float:
         if self.explicit:
@@ -154,20 +157,32 @@ class Ledger:
 # The active (ledger, namespace) pair for this thread / task; None means the
 # thread's default ledger with no namespace.
 ACTIVE: ContextVar[tuple | None] = ContextVar("flopscope_active", default=None)
-# The frames that entering a context or namespace replaced, innermost last. A
-# ContextVar, so each asyncio task unwinds its own entries.
+# The entries of contexts and namespaces, innermost last: (the frame the entry
+# replaced, the object that entered). A ContextVar, so each asyncio task unwinds its
+# own entries.
 _SAVED: ContextVar[tuple] = ContextVar("flopscope_saved", default=())
 
 
-def push_frame(frame: tuple) -> None:
-    _SAVED.set(_SAVED.get() + (ACTIVE.get(),))
+def push_frame(frame: tuple, owner: object) -> None:
+    _SAVED.set(_SAVED.get() + ((ACTIVE.get(), owner),))
     ACTIVE.set(frame)
 
 
-def pop_frame() -> None:
+def pop_frame(owner: object) -> bool:
+    """Leave the innermost entry made by ``owner``, and every entry made inside it that
+    was never left (a namespace entered and forgotten). Only the object that entered
+    can leave: an object that is not entered here changes nothing (False)."""
     saved = _SAVED.get()
-    _SAVED.set(saved[:-1])
-    ACTIVE.set(saved[-1] if saved else None)
+    for k in range(len(saved) - 1, -1, -1):
+        if saved[k][1] is owner:
+            ACTIVE.set(saved[k][0])
+            _SAVED.set(saved[:k])
+            return True
+    return False
+
+
+# Explicit ledgers whose BudgetContext is entered right now, in this process.
+OPEN: list = []
 
 
 class _Session:
@@ -212,8 +227,38 @@ SESSION = _Session()
 def current_frame() -> tuple:
     frame = ACTIVE.get()
     if frame is None or frame[0] is None:
-        base = SESSION.default_frame()
+        if OPEN:
+            base = _open_frame()
+        else:
+            base = SESSION.default_frame()
         if frame is None:
             return base
         return (base[0], frame[1])
     return frame
+
+
+def _open_frame() -> tuple:
+    """No context is visible here, but a BudgetContext is entered: in this thread (the
+    work runs in an empty contextvars.Context) it is charged; in another thread (a
+    thread or executor started inside it) the work is refused rather than charged to
+    an unlimited default."""
+    from flopscope.runtime.errors import BudgetContextError
+
+    me = threading.get_ident()
+    for ledger in reversed(OPEN):
+        if ledger.owner == me:
+            return (ledger, ledger.namespace or "")
+    raise BudgetContextError(
+        "counted work in a thread that did not enter the active BudgetContext: a BudgetContext charges only the "
+        "thread that entered it, and work elsewhere while it is active is refused (run the work in that thread)")
+
+
+def _forked_child() -> None:
+    """In a forked child the parent's contexts are copies nobody reads: refuse them."""
+    for ledger in OPEN:
+        ledger.owner = -1
+        ledger.forked = True
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_forked_child)

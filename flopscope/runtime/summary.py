@@ -74,6 +74,8 @@ def build(ledgers: Iterable[Ledger], root: str | None, by_namespace: bool, *, se
 def _pct(part: float, whole: float) -> float:
     if not whole or whole == INF:
         return 0.0
+    if isinstance(part, int) and isinstance(whole, int):
+        return 100 * part / whole  # exact for any size (a budget of 10**400 has no float)
     return 100.0 * part / whole
 
 

@@ -16,6 +16,7 @@ the discounted case, are SymmetricTensors again. Views (slicing, ``.T``,
 from __future__ import annotations
 
 import sys
+import weakref
 from typing import Any
 
 import numpy as np
@@ -40,7 +41,7 @@ class SymmetricTensor(FlopscopeArray):
     @property
     def symmetry(self) -> tuple:
         """The declared groups of symmetric axes, e.g. ``((0, 1),)``."""
-        return self._groups
+        return _groups_of(self)
 
     def __array_finalize__(self, obj: Any) -> None:
         # A view NumPy makes in C (iterating over rows, ...) is a SymmetricTensor by type
@@ -48,10 +49,10 @@ class SymmetricTensor(FlopscopeArray):
         self._groups = ()
 
     def __repr__(self) -> str:
-        return f"SymmetricTensor({_view(self, _nd)!r}, symmetry={self._groups})"
+        return f"SymmetricTensor({_view(self, _nd)!r}, symmetry={_groups_of(self)})"
 
     def __reduce__(self):
-        return (_restore, (_view(self, _nd).copy(), self._groups))
+        return (_restore, (_view(self, _nd).copy(), _groups_of(self)))
 
     @property
     def base(self) -> None:
@@ -82,13 +83,14 @@ def _as_plain_property(name: str):
 for _name in ("reshape", "transpose", "swapaxes", "ravel", "flatten", "squeeze", "copy", "astype", "view", "__getitem__",
               "__copy__", "__deepcopy__"):
     setattr(SymmetricTensor, _name, _as_plain_method(_name))
-for _name in ("T", "mT", "real", "imag", "flat"):
+for _name in ("T", "mT", "real", "imag"):
     setattr(SymmetricTensor, _name, _as_plain_property(_name))
 del _name
 
 
-def _restore(plain: np.ndarray, groups: tuple) -> SymmetricTensor:
-    return make(plain, groups)
+def _restore(plain: Any, groups: Any) -> SymmetricTensor:
+    """Unpickling: the claim is checked again (a pickle is just data)."""
+    return as_symmetric(plain, symmetry=[tuple(g) for g in groups] if groups else ())
 
 
 def make(data: np.ndarray, groups: tuple) -> SymmetricTensor:
@@ -98,7 +100,13 @@ def make(data: np.ndarray, groups: tuple) -> SymmetricTensor:
     data.flags.writeable = False
     out = _view(data, SymmetricTensor)
     out._groups = groups
+    key = id(out)
+    _DECLARED[key] = (weakref.ref(out, lambda _ref, key=key: _DECLARED.pop(key, None)), groups)
     return out
+
+
+# id -> (weak reference, groups) of every tensor as_symmetric declared.
+_DECLARED: dict = {}
 
 
 def as_symmetric(x: Any, symmetry: Any = (0, 1)) -> SymmetricTensor:
@@ -106,28 +114,46 @@ def as_symmetric(x: Any, symmetry: Any = (0, 1)) -> SymmetricTensor:
 
     ``symmetry`` is one group of axes, ``(0, 1)`` or ``(0, 1, 2)`` (every
     permutation of those axes), or a list of disjoint groups ``[(0, 1), (2, 3)]``.
-    The claim is checked with ``np.allclose`` against the transposes generating
-    each group; a false claim, or axes out of range, overlapping or of unequal
+    The claim is checked against the transposes generating each group, relative
+    to the data's scale (see ``_check``); a false claim, or axes out of range, overlapping or of unequal
     length, raises :class:`flopscope.SymmetryError`. The result owns a read-only
     copy of the data.
     """
     data = np.array(_view(x, _nd) if isinstance(x, _nd) else x, copy=True)
+    if data.dtype.kind not in "biufc":
+        raise SymmetryError(f"as_symmetric needs numbers, got an array of dtype {data.dtype}")
     try:
         groups = sym.normalize_groups(symmetry, data.shape)
     except sym.SymmetrySpecError as err:
         raise SymmetryError(str(err)) from None
-    for g in groups:
-        for a, b in sym.generators(g):
-            swapped = np.swapaxes(data, a, b)
-            if not np.allclose(data, swapped, equal_nan=True):
-                with np.errstate(invalid="ignore"):
-                    diff = np.abs(data - swapped)
-                worst = np.nanmax(diff) if diff.size and not np.all(np.isnan(diff)) else float("nan")
-                raise SymmetryError(
-                    f"the array is not symmetric in axes {a} and {b} (symmetry group {g}): "
-                    f"the largest deviation is {worst:g}"
-                )
+    _check(data, groups)
     return make(data, groups)
+
+
+# Declared symmetry is checked relative to the data's own scale: entries that mirror
+# each other may differ by 1e-9 of their own size (rounding in A @ A.T), or by a few
+# units in the last place of the largest entry. Scaling the data scales the tolerance,
+# so no amount of asymmetry passes by being made small.
+_RTOL = 1e-9
+_SCALE_ULPS = 64 * np.finfo(np.float64).eps
+
+
+def _check(data: np.ndarray, groups: tuple) -> None:
+    with np.errstate(all="ignore"):
+        scale = float(np.nanmax(np.abs(data))) if data.size else 0.0
+        for g in groups:
+            for a, b in sym.generators(g):
+                swapped = np.swapaxes(data, a, b)
+                diff = np.abs(data - swapped)
+                allowed = _RTOL * np.maximum(np.abs(data), np.abs(swapped)) + _SCALE_ULPS * scale
+                both_nan = np.isnan(data) & np.isnan(swapped)
+                bad = ~((diff <= allowed) | both_nan | (data == swapped))
+                if np.any(bad):
+                    worst = float(np.nanmax(np.where(bad, diff, 0.0))) if not np.all(np.isnan(diff[bad])) else float("nan")
+                    raise SymmetryError(
+                        f"the array is not symmetric in axes {a} and {b} (symmetry group {g}): "
+                        f"the largest deviation is {worst:g}"
+                    )
 
 
 # --------------------------------------------------------------------- metered calls
@@ -137,7 +163,14 @@ _REDUCTION_CACHE: dict = {}
 
 
 def _groups_of(x: Any) -> tuple:
-    return x._groups if type(x) is SymmetricTensor else ()
+    """The groups ``make`` declared for this very tensor (an attribute set on a view is
+    not a declaration: only tensors made by as_symmetric are in the register)."""
+    if type(x) is not SymmetricTensor:
+        return ()
+    entry = _DECLARED.get(id(x))
+    if entry is None or entry[0]() is not x:
+        return ()
+    return entry[1]
 
 
 def _price(cache: dict, name: str, category: str, shapes: tuple, groups: tuple) -> tuple | None:
@@ -187,7 +220,7 @@ def call_reduction(h: Any, a: SymmetricTensor, args: tuple, kwargs: dict) -> Any
     t0 = dispatch._pc()
     spec = h.spec
     ar = _view(a, _nd)
-    cost, cid, _ = _price(_REDUCTION_CACHE, h.name, spec.category, (ar.shape,), (a._groups,))
+    cost, cid, _ = _price(_REDUCTION_CACHE, h.name, spec.category, (ar.shape,), (_groups_of(a),))
     if cost is None:  # not a discounted category: the table's own cost
         cost = spec.cost((ar.shape,))
         cid = dispatch.charge_id(h.name, (ar.shape,), cost)
