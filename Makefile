@@ -4,7 +4,7 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test bench fuzz docs clean
+.PHONY: demo test bench fuzz robust docs clean
 FUZZ_EXAMPLES ?= 2000
 
 $(STAMP): pyproject.toml
@@ -32,6 +32,9 @@ test: $(STAMP)
 
 fuzz: $(STAMP)
 	FLOPSCOPE_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(PY) -m pytest tests/test_fuzz.py -q -s
+
+robust: $(STAMP)
+	FLOPSCOPE_ROBUST=1 $(PY) -m pytest tests/test_robust.py -q -m robust -s
 
 bench: $(STAMP)
 	$(PY) benchmarks/run.py

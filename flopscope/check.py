@@ -383,7 +383,10 @@ def compare(analysis, measured: Measurement, path: str) -> CheckResult:
         ops = p["ops"] if p else sorted(measured.sites[key]["ops"])
         op = ", ".join(dict.fromkeys(ops))
         if p is None:
-            rows.append(SiteCheck(key[0], key[1], op, None, m, "not predicted", MISMATCH))
+            # a site the analysis never reached: a mismatch, unless part of the prediction
+            # is unknown anyway (the analysis stopped, or could not follow something)
+            rows.append(SiteCheck(key[0], key[1], op, None, m, "not predicted",
+                                  UNKNOWN_V if analysis.label == UNKNOWN else MISMATCH))
             continue
         value, label = p["value"], p["label"]
         if label == UNKNOWN or value is None:

@@ -39,6 +39,7 @@ from flopscope.analyzer.values import (
     Value,
     as_number,
     holds_metered,
+    is_meter_value,
     key_value,
     py_key,
     subs_value,
@@ -90,9 +91,15 @@ class Builtins(Evaluator):
             self.diag(node, "FS123", "info", f"the environment variable {variable} is read here: the analysis takes "
                       f"its default ({_describe_default(default)}), as an unset variable gives")
             return default
+        if name in ("object.__setattr__", "object.__delattr__"):
+            name = name[len("object.__"):-2]  # object.__setattr__(obj, name, value) is setattr(obj, name, value)
         handler = getattr(self, f"builtin_{name}", None)
         if handler is not None:
             return handler(node, args, kwargs, scope)
+        if name == "vars" and args and is_meter_value(args[0]):
+            self.escape(node, "vars(): it reads the attributes of flopscope's (or NumPy's) own objects around their API")
+        if name == "memoryview" and any(holds_metered(v) for v in args):
+            self.escape(node, "memoryview(): it hands out an array's raw memory: work on it is not metered")
         if name in DYNAMIC:
             return self.charge_unknown(node, name, f"{name}() runs code the analyzer cannot see: its cost is unknown", "FS103")
         if name in ("staticmethod", "classmethod", "property"):
@@ -108,7 +115,7 @@ class Builtins(Evaluator):
         for a in args:
             if not (isinstance(a, Scalar) and a.known):
                 return None
-            out.append(sympy.sympify(a.expr))
+            out.append(as_number(sympy.sympify(a.expr)))  # True is 1 in arithmetic
         return out
 
     def builtin_range(self, node, args, kwargs, scope) -> Value:
@@ -286,7 +293,7 @@ class Builtins(Evaluator):
             return Scalar(None, "int")
         if len(args) > 1:
             return Scalar(None, "float")
-        expr = sympy.sympify(args[0].expr)
+        expr = as_number(sympy.sympify(args[0].expr))
         if expr.is_integer:
             return Scalar(expr, "int")
         if expr.is_number:
@@ -479,9 +486,21 @@ class Builtins(Evaluator):
     def builtin_setattr(self, node, args, kwargs, scope) -> Value:
         from flopscope.analyzer.values import Instance, ObjectValue
 
+        self.escape(node, _setter_escape("setattr", args))
         if len(args) == 3 and isinstance(args[1], Str) and isinstance(args[0], (Instance, ObjectValue)):
             self.write(args[0], "attr:" + args[1].value, args[2])
         return NoneValue()
+
+    def builtin_delattr(self, node, args, kwargs, scope) -> Value:
+        self.escape(node, _setter_escape("delattr", args))
+        return NoneValue()
+
+    def builtin_type(self, node, args, kwargs, scope) -> Value:
+        if len(args) == 1 and not kwargs and isinstance(args[0], Array):
+            return Opaque("flopscope.FlopscopeArray" if args[0].metered else "numpy.ndarray")
+        if any(holds_metered(v) for v in list(args) + list(kwargs.values())):
+            return self.charge_unknown(node, "type", "type() receives a metered array: its cost is unknown")
+        return Unknown("the result of type()")
 
     def builtin_hasattr(self, node, args, kwargs, scope) -> Value:
         return Scalar(None, "bool")
@@ -717,6 +736,16 @@ class Builtins(Evaluator):
         if any(holds_metered(v) for v in list(args) + list(kwargs.values())):
             return self.charge_unknown(node, "unknown call", f"a call to {what} receives a metered array: its cost is unknown")
         return Opaque(f"{what}()")
+
+
+def _setter_escape(what: str, args: list) -> str | None:
+    """setattr / delattr (or object.__setattr__) on the meter's own objects, or of
+    ``__class__`` / ``__dict__``: an escape from the meter (FS112)."""
+    if args and is_meter_value(args[0]):
+        return f"{what}() on flopscope's (or NumPy's) own objects changes the meter around its API"
+    if len(args) >= 2 and isinstance(args[1], Str) and args[1].value in ("__class__", "__dict__"):
+        return f"{what}() of {args[1].value}: it changes what an object is, around the meter"
+    return None
 
 
 def _describe_default(value) -> str:

@@ -17,6 +17,8 @@ memory ceiling, after which what was analyzed is reported and the rest is unknow
 
 from __future__ import annotations
 
+import ast
+
 import os
 
 import libcst as cst
@@ -76,6 +78,14 @@ def analyze_source(source: str, path: str = "<source>", shapes: list[str] | None
         for name in (contracts.WIDTH, contracts.DEPTH, contracts.BUDGET):
             values.setdefault(name, None)
     symbols = {name: size_symbol(name) for name in values}
+    try:
+        # CPython's own parser first: it rejects what Python rejects (nesting past its
+        # limits among them) with Python's message, and never exhausts the C stack.
+        compile(source, path, "exec", flags=ast.PyCF_ONLY_AST, dont_inherit=True)
+    except SyntaxError as err:
+        raise SourceSyntaxError(f"{path}:{err.lineno or 1}:{err.offset or 1}: syntax error: {err.msg}") from None
+    except (MemoryError, RecursionError, ValueError):
+        raise SourceSyntaxError(f"{path}:1:1: the file nests too deeply to be parsed") from None
     try:
         module = cst.parse_module(source)
     except cst.ParserSyntaxError as err:

@@ -20,6 +20,13 @@ import libcst as cst
 import sympy
 
 from flopscope.analyzer import loops as L
+from flopscope.analyzer.diagnostics import (
+    ARRAY_ESCAPES,
+    attribute_escape,
+    flopscope_internal,
+    name_escape,
+    private_escape,
+)
 from flopscope.analyzer.model import BOUND, worse
 from flopscope.analyzer.pricing import Pricer
 from flopscope.analyzer.record import Scope
@@ -59,6 +66,7 @@ from flopscope.analyzer.values import (
     Value,
     any_run_item,
     holds_metered,
+    is_meter_value,
     py_key,
     run_item,
     same_shape,
@@ -84,9 +92,9 @@ UNARY_OPS = {cst.Minus: "negative", cst.Plus: "positive", cst.BitInvert: "invert
 
 FLOPSCOPE_API = {"BudgetContext", "budget", "namespace", "cost", "einsum_cost", "pointwise_cost", "reduction_cost",
                  "budget_summary", "budget_summary_dict", "reset_session", "metered", "current_namespace",
-                 "as_symmetric", "current_budget"}
+                 "as_symmetric", "current_budget", "lockdown"}
 
-FLOPSCOPE_TYPES = {"FlopscopeError", "BudgetExhaustedError", "TimeExhaustedError", "BudgetContextError",
+FLOPSCOPE_TYPES = {"FlopscopeError", "BudgetExhaustedError", "TimeExhaustedError", "BudgetContextError", "LockdownError",
                    "UnsupportedOperationError", "SymmetryError", "FlopscopeArray", "OpRecord", "SymmetricTensor",
                    "BudgetView"}
 
@@ -108,13 +116,13 @@ def scalar_arith(op: str, a, b):
 
     Exact numbers stay small: a fraction whose denominator grows past 256 bits (a
     float iterated in a loop, such as a logistic map) becomes a float, and a power or
-    shift whose exact result would pass 4,096 bits stays unevaluated, so that one
+    shift whose exact result would pass 4,096 bits is a number of unknown value, so that one
     operation never runs for minutes inside a big-integer routine nothing can stop."""
     if op not in ("equal", "not_equal"):
         a, b = as_number(a), as_number(b)
     if op in ("power", "left_shift") and _too_big(op, a, b):
-        return sympy.Pow(a, b, evaluate=False) if op == "power" else sympy.Mul(a, sympy.Pow(2, b, evaluate=False),
-                                                                               evaluate=False)
+        # a number too large to follow exactly: a fresh positive integer of unknown value
+        return sympy.Dummy("huge", integer=True, positive=True)
     result = _scalar_arith_exact(op, a, b)
     if isinstance(result, sympy.Rational) and not result.is_Integer and result.q.bit_length() > MAX_FRACTION_BITS:
         return sympy.Float(result, 30)
@@ -313,6 +321,7 @@ class Evaluator(Pricer):
         return self.attribute(obj, node.attr.value, node)
 
     def attribute(self, obj: Value, name: str, node) -> Value:
+        self.escape(node, _attribute_escape(obj, name))
         if isinstance(obj, Module):
             return self.module_attr(obj, name, node)
         if isinstance(obj, Array):
@@ -388,13 +397,14 @@ class Evaluator(Pricer):
             return Opaque(f"str.{name}")
         if isinstance(obj, Opaque):
             if obj.what == "numpy.ndarray" and not name.startswith("_") and name not in ("shape", "ndim", "size", "dtype"):
-                self.diag(node, "FS112", "warning",
-                          f"numpy.ndarray.{name} called on an array bypasses metering (the base class is plain NumPy)")
+                self.escape(node, f"numpy.ndarray.{name} called on an array bypasses metering (the base class is plain NumPy)")
             return Opaque(f"{obj.what}.{name}")
         if isinstance(obj, Tuple) and name in ("count", "index"):
             return Opaque(f"tuple.{name}")
         if isinstance(obj, Tuple) and name in obj.fields:
             return obj.items[obj.fields.index(name)]
+        if isinstance(obj, Builtin) and obj.name in ("object", "type") and name in ("__setattr__", "__delattr__"):
+            return Builtin(f"object.{name}")  # object.__setattr__(obj, name, value) is setattr(obj, name, value)
         if isinstance(obj, Unknown):
             # it may be a metered array: calling this attribute is then a counted method
             return Unknown(obj.reason, reported=obj.reported, cause=obj.cause, member=True)
@@ -402,6 +412,12 @@ class Evaluator(Pricer):
 
     def module_attr(self, module: Module, name: str, node) -> Value:
         full = f"{module.name}.{name}"
+        internal = flopscope_internal(full)
+        self.escape(node, attribute_escape(full))
+        if internal is not None:
+            return self.unknown(node, full)
+        if name.startswith("__") and name.endswith("__"):
+            return Opaque(full)  # a module's __name__, __dict__, ...: no cost (an escape is reported above)
         if module.name == "flopscope":
             if name == "numpy":
                 return Module("flopscope.numpy")
@@ -415,10 +431,7 @@ class Evaluator(Pricer):
                 return Str(COST_MODEL_VERSION)
             if name in ("stats", "errors"):
                 return Module(f"flopscope.{name}")
-            if name.startswith("_") or name in ("runtime", "costs", "analyzer"):
-                self.diag(node, "FS112", "warning", f"flopscope.{name} is flopscope's internals, not its API")
-            else:
-                self.diag(node, "FS119", "error", f"module 'flopscope' has no attribute '{name}'")
+            self.diag(node, "FS119", "error", f"module 'flopscope' has no attribute '{name}'")
             return self.unknown(node, f"flopscope.{name}")
         if module.name == "flopscope.stats":
             if name in DISTRIBUTIONS:
@@ -950,6 +963,20 @@ class Tuple_node:
 
     def __init__(self, key, value):
         self.key, self.value = key, value
+
+def _attribute_escape(obj: Value, name: str) -> str | None:
+    """The escape from the meter in reading ``obj.name`` (FS112), if it is one."""
+    message = name_escape(name)
+    if message is not None:
+        return message
+    if name == "__dict__" and is_meter_value(obj):
+        return "__dict__: it reads the attributes of flopscope's (or NumPy's) own objects around their API"
+    if isinstance(obj, Array) and obj.metered and name in ARRAY_ESCAPES:
+        return ARRAY_ESCAPES[name].format(f"A.{name}")
+    if is_meter_value(obj) and not isinstance(obj, Module):
+        return private_escape(name)  # (a module's are its internals: module_attr says so)
+    return None
+
 
 def _bound(label: str) -> str:
 

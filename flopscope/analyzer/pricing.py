@@ -15,10 +15,12 @@ from __future__ import annotations
 import sympy
 
 from flopscope.analyzer import loops as L
+from flopscope.analyzer.diagnostics import NUMPY_PLAIN_CONVERSIONS
 from flopscope.analyzer.facts import UNROLL_LIMIT
 from flopscope.analyzer.model import BOUND, EXACT, UNKNOWN
 from flopscope.analyzer.record import Recorder
 from flopscope.analyzer.values import (
+    as_number,
     Array,
     ArrayMethodValue,
     BoundOp,
@@ -141,10 +143,24 @@ class Pricer(Recorder):
         if isinstance(priced, Value):
             return priced
         spec, shape, cost, metered, static = priced
+        if metered and opref.via == "numpy" and opref.name in _NUMPY_CONVERSIONS:
+            return self.numpy_conversion(node, opref, spec, shape, kwargs)
         result = self.finish_op(node, opref, spec, shape, cost, metered, static)
         if isinstance(result, Array) and _gives_bool(opref.name, list(args) + list(kwargs.values())):
             result.dtype = "bool"  # a mask: indexing by it keeps as many entries as the data decides
         return result
+
+    def numpy_conversion(self, node, opref: OpRef, spec, shape, kwargs: dict) -> Value:
+        """NumPy's own array(), asarray(), ... given a flopscope array: NumPy does not
+        dispatch them, so nothing is charged; most return a plain ndarray (an escape
+        from the meter: work on it is free at runtime, and not counted here)."""
+        subok = kwargs.get("subok")
+        keeps = opref.name in ("asanyarray", "require") or (
+            opref.name == "array" and isinstance(subok, Scalar) and subok.known and bool(subok.expr))
+        if not keeps:
+            self.escape(node, f"numpy.{opref.name}() of a flopscope array returns a plain NumPy array: "
+                        "work on it is not metered")
+        return self.result_value(spec, shape, keeps)
 
     def price(self, node, opref: OpRef, args: list, kwargs: dict):
         """(spec, output shape, cost, metered, static args) from the table, or a Value on failure."""
@@ -434,6 +450,8 @@ class Pricer(Recorder):
             return Array(tuple(arr.shape[:-2]) + (arr.shape[-1], arr.shape[-2]), arr.metered, arr.dtype)
         if name in ("real", "imag"):
             return Array(tuple(arr.shape), arr.metered, "float")
+        if name == "__array__":
+            return ArrayMethodValue(arr, name)
         if name == "base" and arr.metered and not arr.symmetry:
             # the metered array it views: charged at runtime, but of a shape not tracked here
             self.diag(node, "FS101", "warning", "A.base: the array this one views has a shape the analyzer does not "
@@ -452,6 +470,8 @@ class Pricer(Recorder):
     def call_array_method(self, node, m: ArrayMethodValue, args: list, kwargs: dict) -> Value:
         """A method call on an array, as the table classifies it (flopscope/costs/methods.py)."""
         arr, name = m.array, m.name
+        if name == "__array__":  # an escape (reported at the attribute); the runtime keeps it metered
+            return Array(tuple(arr.shape), arr.metered, arr.dtype)
         spec = ARRAY_METHODS[name]
         via = "flopscope" if arr.metered else "numpy"
         if spec.kind == OP:
@@ -479,12 +499,7 @@ class Pricer(Recorder):
         if name in ("copy", "view", "setflags", "byteswap", "getfield", "setfield", "to_device"):
             return Array(tuple(arr.shape), arr.metered, arr.dtype)
         if name == "astype":
-            subok = kwargs.get("subok")
-            if isinstance(subok, Scalar) and subok.known and not bool(subok.expr) and arr.metered:
-                # astype(..., subok=False) hands back a plain ndarray: work on it is free
-                self.diag(node, "FS112", "warning", "astype(subok=False) returns a plain NumPy array: "
-                          "work on it is not metered")
-                return Array(tuple(arr.shape), False, arr.dtype)
+            # astype(..., subok=False) too: the runtime hands back a metered array
             return Array(tuple(arr.shape), arr.metered, arr.dtype)
         if name in ("ravel", "flatten"):
             return self.free_op(node, "ravel", [arr], {})
@@ -721,7 +736,7 @@ class Pricer(Recorder):
                     if part is None or isinstance(part, NoneValue):
                         parts.append(None)
                     elif isinstance(part, Scalar) and part.known:
-                        parts.append(_rule_dim(sympy.sympify(part.expr)))
+                        parts.append(_rule_dim(as_number(sympy.sympify(part.expr))))  # x[True:] is x[1:]
                     else:
                         parts.append(_DATA)
                 if _DATA in parts:
@@ -971,6 +986,9 @@ BOOL_RESULTS = frozenset({
     "logical_xor", "logical_not", "isnan", "isinf", "isfinite", "isclose", "signbit", "isneginf", "isposinf",
     "isreal", "iscomplex", "isin", "in1d", "isnat"})
 BOOL_PRESERVING = frozenset({"bitwise_and", "bitwise_or", "bitwise_xor", "invert", "bitwise_not", "bitwise_invert"})
+
+
+_NUMPY_CONVERSIONS = NUMPY_PLAIN_CONVERSIONS | {"asanyarray", "require"}
 
 
 def _gives_bool(name: str, args: list) -> bool:

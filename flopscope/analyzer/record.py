@@ -18,6 +18,7 @@ from typing import Any
 import libcst as cst
 import sympy
 
+from flopscope.analyzer.diagnostics import ESCAPE
 from flopscope.analyzer.facts import Facts
 from flopscope.analyzer.limits import Progress
 from flopscope.analyzer.model import EXACT, UNKNOWN, BudgetInfo, Diagnostic, Event, Site, worse
@@ -182,9 +183,16 @@ class Recorder(Facts):
 
     def diag(self, node: cst.CSTNode | None, code: str, severity: str, message: str) -> None:
         site = self.pos(node) if node is not None else Site(1, 1)
-        key = (site.line, site.col, code, message)
+        # an escape from the meter is reported once a site (the scan of the source and
+        # the abstract run may both see it): the first message stands
+        key = (site.line, site.col, code, None if code == ESCAPE else message)
         if key not in self.diagnostics:
             self.diagnostics[key] = Diagnostic(site.line, site.col, code, severity, message)
+
+    def escape(self, node: cst.CSTNode | None, message: str | None) -> None:
+        """An escape from the meter at ``node`` (FS112); nothing if ``message`` is None."""
+        if message is not None:
+            self.diag(node, ESCAPE, "warning", message)
 
     @property
     def label(self) -> str:

@@ -14,8 +14,20 @@ from typing import Any
 import sympy
 
 from flopscope.analyzer import loops as L
+from flopscope.analyzer.diagnostics import ESCAPE
 from flopscope.analyzer.loops import exact_modules, exact_printer
 from flopscope.analyzer.model import BOUND, EXACT, UNKNOWN, Event, worse
+
+
+def escapes(analysis: Analysis) -> list:
+    """The escapes from the meter in an analysis (FS112 diagnostics), in source order.
+
+    An escape computes where a BudgetContext does not see it, or reaches NumPy or
+    flopscope's internals directly (``import numpy``, ``sys.settrace``, threads,
+    ``__closure__``, ...): a judge that admits only solvers the meter fully sees
+    refuses a submission for which this list is not empty. The whole source is
+    scanned, reached by the analysis or not."""
+    return [d for d in analysis.diagnostics if d.code == ESCAPE]
 
 
 @dataclass(frozen=True)

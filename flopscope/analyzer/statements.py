@@ -11,11 +11,24 @@ arguments. Layers below: flow (branches and loops), builtins, evaluation
 
 from __future__ import annotations
 
+import builtins as _py_builtins
 
 import libcst as cst
 import sympy
 from libcst.metadata import MetadataWrapper, PositionProvider
 
+from flopscope.analyzer.diagnostics import (
+    ARRAY_ESCAPES,
+    IMPORT_CALLS,
+    NUMPY_SCALAR_TYPES,
+    SETTERS,
+    attribute_escape,
+    import_escape,
+    is_meter_path,
+    name_escape,
+    private_escape,
+    store_escape,
+)
 from flopscope.analyzer.facts import MAX_CALL_DEPTH
 from flopscope.analyzer.flow import Flow, merge_events
 from flopscope.analyzer.model import BOUND, UNKNOWN, worse
@@ -53,8 +66,10 @@ from flopscope.analyzer.values import (
     NoFingerprint,
     fingerprint,
     fresh,
+    is_meter_value,
     reusable,
 )
+from flopscope.costs.methods import ARRAY_METHODS, IN_PLACE, OP, VIEW
 
 
 _AUG_OPS = {
@@ -71,6 +86,8 @@ class Analyzer(Flow):
     def run_module(self, module: cst.Module) -> None:
         wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
         self.positions = wrapper.resolve(PositionProvider)
+        for node, message in scan_escapes(wrapper.module):
+            self.escape(node, message)
         self.exec_block(wrapper.module.body, self.module_scope)
 
     def exec_block(self, stmts, scope: Scope) -> None:
@@ -164,6 +181,7 @@ class Analyzer(Flow):
                 self.assign(element.value, item, scope, node)
         elif isinstance(target, cst.Attribute):
             obj = self.eval(target.value, scope)
+            self.escape(target, store_escape(target.attr.value, is_meter_value(obj)))
             if isinstance(obj, (Instance, ObjectValue)):
                 self.write(obj, "attr:" + target.attr.value, value)
             elif isinstance(obj, Class):
@@ -233,12 +251,8 @@ class Analyzer(Flow):
             self.write(scope, bound, value)
 
     def check_escape(self, node, module: str) -> None:
-        """Threads and context copies run work where a BudgetContext does not see it."""
-        root = module.split(".")[0]
-        if root in ("threading", "contextvars", "concurrent", "multiprocessing", "_thread"):
-            self.diag(node, "FS112", "warning",
-                      f"{module}: work run in other threads or copied contexts is not charged to this BudgetContext "
-                      "(it raises there, or goes to the session total)")
+        """Importing NumPy, flopscope's internals, threads, processes, ...: an escape from the meter."""
+        self.escape(node, import_escape(module))
 
     def stmt_FunctionDef(self, node: cst.FunctionDef, scope: Scope) -> None:
         qual = node.name.value
@@ -732,3 +746,356 @@ def _exception_text(node, value) -> str:
     except Exception:  # noqa: BLE001 - only for a message
         text = "an exception"
     return text if len(text) <= 80 else text[:77] + "..."
+
+
+# ---------------------------------------------------------------------- escapes from the meter, in the source
+
+_BUILTIN_NAMES = frozenset(n for n in dir(_py_builtins) if not n.startswith("_")) | {"__import__"}
+_DICT_WRITES = frozenset({"update", "setdefault", "pop", "popitem", "clear", "__setitem__", "__delitem__"})
+_FLOPSCOPE_ARRAY_TYPES = frozenset({"flopscope.FlopscopeArray", "flopscope.SymmetricTensor"})
+_PLAIN_ARRAY_TYPES = (".ndarray", ".matrix", ".recarray", ".memmap", ".chararray", ".MaskedArray")
+# a NumPy scalar's methods that hand back a plain ndarray (A.reshape, A.repeat, A.astype, ...)
+_SCALAR_ARRAY_METHODS = frozenset(n for n, spec in ARRAY_METHODS.items() if spec.kind in (OP, IN_PLACE, VIEW)) - {
+    "real", "imag", "conj", "conjugate", "T", "mT"}
+
+
+def scan_escapes(module: cst.Module) -> list:
+    """Every escape from the meter the source shows (FS112), as (node, message) pairs,
+    wherever it is: code the abstract run does not reach (a function never called, a
+    branch not taken) is scanned too. Names are resolved through the file's imports
+    (``import sys as s``, ``from os import system``), Python's builtins, and the names
+    the file binds to flopscope's objects (``A = fnp.ones(n)``); what only the values
+    tell (``setattr`` on an array passed as an argument) the run reports."""
+    aliases = _ImportAliases()
+    module.visit(aliases)
+    held = _MeterNames(aliases.names)
+    for _ in range(4):  # B = A.T after A = fnp.ones(n): a few passes reach a fixed point
+        before = len(held.names)
+        module.visit(held)
+        if len(held.names) == before:
+            break
+    scan = _EscapeScan(aliases.names, held)
+    module.visit(scan)
+    return scan.found
+
+
+class _ImportAliases(cst.CSTVisitor):
+    """name -> the dotted names the file's imports bind to it (in any scope)."""
+
+    def __init__(self) -> None:
+        self.names: dict[str, set] = {}
+
+    def visit_Import(self, node: cst.Import) -> None:
+        for alias in node.names:
+            full = _dotted(alias.name)
+            if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
+                self.names.setdefault(alias.asname.name.value, set()).add(full)
+            else:
+                root = full.split(".")[0]
+                self.names.setdefault(root, set()).add(root)
+
+    def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
+        if node.relative or node.module is None or isinstance(node.names, cst.ImportStar):
+            return
+        module = _dotted(node.module)
+        for alias in node.names:
+            name = _dotted(alias.name)
+            bound = alias.asname.name.value if alias.asname is not None and isinstance(alias.asname.name, cst.Name) else name
+            self.names.setdefault(bound, set()).add(f"{module}.{name}")
+
+
+def _roots(node) -> list:
+    """The names an expression starts from (``A`` in ``A.reshape(-1).base``; both sides of ``x * y``)."""
+    while True:
+        if isinstance(node, cst.Name):
+            return [node.value]
+        if isinstance(node, cst.Attribute):
+            node = node.value
+        elif isinstance(node, cst.Call):
+            node = node.func
+        elif isinstance(node, cst.Subscript):
+            node = node.value
+        elif isinstance(node, cst.UnaryOperation):
+            node = node.expression
+        elif isinstance(node, cst.BinaryOperation):
+            return _roots(node.left) + _roots(node.right)
+        else:
+            return []
+
+
+class _MeterNames(cst.CSTVisitor):
+    """Names the file binds to one of the meter's objects (``A = fnp.ones(n)``,
+    ``rng = fnp.random.default_rng(0)``, ``with flops.BudgetContext(...) as b``),
+    so that ``rng._impl`` or ``A.reshape(-1).base`` is seen wherever it is."""
+
+    def __init__(self, aliases: dict) -> None:
+        self.aliases = aliases
+        self.names: set = set()
+        self.scalars: set = set()  # names bound to a NumPy scalar (s = fnp.float64(x))
+
+    def scalar(self, node) -> bool:
+        """``fnp.float64(x)``, ``A.dtype.type(x)``, or a name bound to one: a NumPy scalar."""
+        if isinstance(node, cst.Name):
+            return node.value in self.scalars
+        if not isinstance(node, cst.Call):
+            return False
+        func = node.func
+        if isinstance(func, cst.Attribute) and func.attr.value == "type" and isinstance(func.value, cst.Attribute) \
+                and func.value.attr.value == "dtype":
+            return True
+        names = set()
+        if isinstance(func, cst.Name):
+            names = set(self.aliases.get(func.value, ()))
+        elif isinstance(func, cst.Attribute):
+            roots = [r for r in _roots(func) if r in self.aliases]
+            dotted = _dotted_or_none(func)
+            if roots and dotted is not None:
+                rest = dotted.split(".", 1)[1]
+                names = {f"{d}.{rest}" for d in self.aliases[roots[0]]}
+        return any(is_meter_path(d) and d.split(".")[-1] in NUMPY_SCALAR_TYPES for d in names)
+
+    def rooted(self, node) -> bool:
+        return any(r in self.names or any(is_meter_path(d) for d in self.aliases.get(r, ()))
+                   for r in _roots(node))
+
+    def bind(self, target, value) -> None:
+        if isinstance(target, cst.Name) and self.scalar(value):
+            self.scalars.add(target.value)
+        if not self.rooted(value):
+            return
+        if isinstance(target, cst.Name):
+            self.names.add(target.value)
+        elif isinstance(target, (cst.Tuple, cst.List)):
+            for element in target.elements:
+                if isinstance(element.value, cst.Name):
+                    self.names.add(element.value.value)
+
+    def visit_Assign(self, node: cst.Assign) -> None:
+        for target in node.targets:
+            self.bind(target.target, node.value)
+
+    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
+        if node.value is not None:
+            self.bind(node.target, node.value)
+
+    def visit_NamedExpr(self, node: cst.NamedExpr) -> None:
+        self.bind(node.target, node.value)
+
+    def visit_WithItem(self, node: cst.WithItem) -> None:
+        if node.asname is not None:
+            self.bind(node.asname.name, node.item)
+
+    def visit_For(self, node: cst.For) -> None:
+        self.bind(node.target, node.iter)
+
+
+class _EscapeScan(cst.CSTVisitor):
+    def __init__(self, aliases: dict, held: _MeterNames) -> None:
+        self.aliases = aliases
+        self.held = held
+        self.found: list = []
+        self.attr_names: set = set()  # ids of the Name nodes that are an attribute's name
+
+    def flag(self, node: cst.CSTNode, message: str | None) -> None:
+        if message is not None:
+            self.found.append((node, message))
+
+    def resolve(self, node) -> set:
+        """The dotted names ``node`` may stand for (``np.linalg`` -> numpy.linalg; a builtin -> its name)."""
+        if isinstance(node, cst.Name):
+            if node.value in self.aliases:
+                return set(self.aliases[node.value])
+            return {node.value} if node.value in _BUILTIN_NAMES else set()
+        if isinstance(node, cst.Attribute):
+            return {f"{d}.{node.attr.value}" for d in self.resolve(node.value)}
+        if isinstance(node, cst.Call):
+            callee = _normal(self.resolve(node.func)) & IMPORT_CALLS
+            name = _first_string(node)
+            if callee and name:
+                return {name.split(".")[0] if any(c.endswith("__import__") for c in callee) else name}
+        return set()
+
+    def meter_path(self, node) -> str | None:
+        return next((d for d in sorted(self.resolve(node)) if is_meter_path(d)), None)
+
+    # -------------------------------------------------------------- imports
+
+    def visit_Import(self, node: cst.Import) -> None:
+        for alias in node.names:
+            self.flag(node, import_escape(_dotted(alias.name)))
+
+    def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
+        if node.relative or node.module is None:
+            return
+        module = _dotted(node.module)
+        self.flag(node, import_escape(module))
+        if not isinstance(node.names, cst.ImportStar):
+            for alias in node.names:
+                self.flag(node, import_escape(f"{module}.{_dotted(alias.name)}"))
+
+    def visit_ImportAlias(self, node: cst.ImportAlias) -> bool:
+        return False  # its names are not expressions
+
+    # -------------------------------------------------------------- names and attributes
+
+    def visit_Name(self, node: cst.Name) -> None:
+        if node.value == "__builtins__" and id(node) not in self.attr_names:
+            self.flag(node, name_escape(node.value))
+
+    def visit_Attribute(self, node: cst.Attribute) -> None:
+        self.attr_names.add(id(node.attr))
+        attr = node.attr.value
+        self.flag(node, name_escape(attr))
+        if attr == "__dict__" and self.meter_path(node.value):
+            self.flag(node, f"__dict__ of {self.meter_path(node.value)}: it reads flopscope's (or NumPy's) own "
+                      "objects around their API")
+        for dotted in sorted(self.resolve(node)):
+            self.flag(node, attribute_escape(dotted))
+        if self.held.rooted(node.value):
+            if attr == "__dict__":
+                self.flag(node, "__dict__: it reads the attributes of flopscope's (or NumPy's) own objects around their API")
+            self.flag(node, private_escape(attr))
+            if attr in ARRAY_ESCAPES and attr != "data":  # (.data: a common name; the run reports it on arrays)
+                self.flag(node, ARRAY_ESCAPES[attr].format(f"A.{attr}"))
+        if attr == "ctypes":
+            self.flag(node, ARRAY_ESCAPES["ctypes"].format("A.ctypes"))
+        if attr in _SCALAR_ARRAY_METHODS and self.held.scalar(node.value):
+            self.flag(node, f"{attr}() of a NumPy scalar returns a plain NumPy array: work on it is not metered")
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> None:
+        self.attr_names.add(id(node.name))
+        for base in node.bases:
+            dotted = self.meter_path(base.value) if base.keyword is None else None
+            if dotted is not None and not dotted.endswith(("Error", "Exception", "Warning")):
+                self.flag(base.value, f"class {node.name.value}({dotted.split('.')[-1]}): a subclass of flopscope's "
+                          "(or NumPy's) own class overrides what the meter relies on")
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        self.attr_names.add(id(node.name))
+
+    def visit_Param(self, node: cst.Param) -> None:
+        self.attr_names.add(id(node.name))
+
+    # -------------------------------------------------------------- calls
+
+    def visit_Call(self, node: cst.Call) -> None:
+        callee = _normal(self.resolve(node.func))
+        positional = [a.value for a in node.args if a.keyword is None and not a.star]
+        keywords = {a.keyword.value: a.value for a in node.args if a.keyword is not None}
+        if callee & IMPORT_CALLS:
+            name = _first_string(node)
+            if name is None:
+                self.flag(node, f"{min(callee & IMPORT_CALLS)}() of a computed name: it may import NumPy or "
+                          "flopscope's internals, around the meter")
+            else:
+                self.flag(node, import_escape(name))
+        if callee & {"flopscope.numpy.ndarray", "numpy.ndarray"}:
+            self.flag(node, "ndarray(...): it builds a plain NumPy array directly, around the meter")
+        if "memoryview" in callee:
+            self.flag(node, "memoryview(): it hands out an array's raw memory: work on it is not metered")
+        if callee & {"flopscope.numpy.errstate", "numpy.errstate"} and "call" in keywords:
+            self.flag(node, "errstate(call=...): a floating-point error callback runs Python code inside "
+                      "flopscope's operations")
+        if callee & (SETTERS | {"getattr", "hasattr", "vars"}) and positional:
+            self.attribute_call(node, min(callee & (SETTERS | {"getattr", "hasattr", "vars"})), positional)
+        func = node.func
+        if isinstance(func, cst.Attribute):
+            if func.attr.value == "view" and self.view_to_plain(positional, keywords):
+                self.flag(node, "A.view(ndarray): it asks for the array as another, unmetered array type")
+            if func.attr.value == "astype" and "subok" in keywords and not (
+                    isinstance(keywords["subok"], cst.Name) and keywords["subok"].value == "True"):
+                self.flag(node, "astype(subok=False): it asks for the array as a plain, unmetered NumPy array")
+            if func.attr.value in _DICT_WRITES and isinstance(func.value, cst.Attribute) and func.value.attr.value == "__dict__":
+                self.flag(func.value, store_escape("__dict__", False, "writing"))
+
+    def attribute_call(self, node: cst.Call, what: str, positional: list) -> None:
+        """getattr / setattr / delattr / hasattr / vars with names the source spells out."""
+        target = self.meter_path(positional[0])
+        name = _string(positional[1]) if len(positional) > 1 else None
+        if what == "vars":
+            if target:
+                self.flag(node, f"vars() of {target}: it reads flopscope's (or NumPy's) own objects around their API")
+            return
+        if name is not None:
+            self.flag(node, name_escape(name))
+            for dotted in sorted(self.resolve(positional[0])):
+                self.flag(node, attribute_escape(f"{dotted}.{name}"))
+        if what in SETTERS:
+            verb = what.replace("object.", "").replace("type.", "").strip("_")
+            if target:
+                self.flag(node, f"{verb}() on {target}: it changes flopscope's (or NumPy's) own objects around their API")
+            if name in ("__class__", "__dict__"):
+                self.flag(node, f"{verb}() of {name}: it changes what an object is, around the meter")
+        elif name == "__dict__" and target:
+            self.flag(node, f"__dict__ of {target}: it reads flopscope's (or NumPy's) own objects around their API")
+
+    def view_to_plain(self, positional: list, keywords: dict) -> bool:
+        """``A.view(np.ndarray)``, ``A.view(type=...)``, ``A.view(dtype, type)``: a type other than flopscope's."""
+        if "type" in keywords:
+            given = keywords["type"]
+        elif len(positional) >= 2:
+            given = positional[1]
+        elif len(positional) == 1 and any(is_meter_path(d) and d.endswith(_PLAIN_ARRAY_TYPES)
+                                          for d in self.resolve(positional[0])):
+            return True
+        else:
+            return False
+        if isinstance(given, cst.Name) and given.value == "None":
+            return False
+        return not ({d.replace("flopscope.numpy.", "flopscope.") for d in self.resolve(given)} & _FLOPSCOPE_ARRAY_TYPES)
+
+    # -------------------------------------------------------------- stores
+
+    def visit_Assign(self, node: cst.Assign) -> None:
+        for target in node.targets:
+            self.store(target.target, "assigning")
+
+    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
+        self.store(node.target, "assigning")
+
+    def visit_AugAssign(self, node: cst.AugAssign) -> None:
+        self.store(node.target, "assigning")
+
+    def visit_Del(self, node: cst.Del) -> None:
+        self.store(node.target, "deleting")
+
+    def store(self, target, verb: str) -> None:
+        if isinstance(target, (cst.Tuple, cst.List)):
+            for element in target.elements:
+                self.store(element.value, verb)
+        elif isinstance(target, cst.StarredElement):
+            self.store(target.value, verb)
+        elif isinstance(target, cst.Attribute):
+            self.flag(target, store_escape(target.attr.value, self.meter_path(target.value) is not None, verb))
+        elif isinstance(target, cst.Subscript) and isinstance(target.value, cst.Attribute) \
+                and target.value.attr.value == "__dict__":
+            self.flag(target.value, store_escape("__dict__", False, "writing" if verb == "assigning" else verb))
+
+
+def _dotted_or_none(node) -> str | None:
+    try:
+        return _dotted(node)
+    except ValueError:
+        return None
+
+
+def _normal(names: set) -> set:
+    """Builtins reached through the builtins module are the builtins."""
+    return {d.removeprefix("builtins.") for d in names}
+
+
+def _string(node) -> str | None:
+    if isinstance(node, cst.SimpleString):
+        value = node.evaluated_value
+        return value if isinstance(value, str) else None
+    return None
+
+
+def _first_string(call: cst.Call) -> str | None:
+    """The module name a call of __import__ / import_module gives as a literal, if it does."""
+    for arg in call.args:
+        if arg.keyword is None and not arg.star:
+            return _string(arg.value)
+        if arg.keyword is not None and arg.keyword.value == "name":
+            return _string(arg.value)
+    return None

@@ -427,6 +427,25 @@ def holds_metered(value: Value) -> bool:
     return False
 
 
+def is_meter_value(value: Value) -> bool:
+    """Whether ``value`` is one of the meter's own objects: flopscope's modules, API,
+    types, metered arrays, budgets and distributions, or NumPy's modules and ndarray
+    class (whose attributes a solver must not read around, or replace)."""
+    if isinstance(value, Module):
+        return value.name.split(".")[0] in ("flopscope", "numpy")
+    if isinstance(value, Array):
+        return value.metered
+    if isinstance(value, (FlopscopeApi, BudgetValue, BudgetViewValue, NamespaceValue, DistValue)):
+        return True
+    if isinstance(value, OpRef):
+        return value.via == "flopscope"
+    if isinstance(value, (GeneratorValue, IndexExpr, NpzValue)):
+        return value.metered
+    if isinstance(value, Opaque):
+        return value.what.startswith("flopscope.") or value.what == "numpy.ndarray"
+    return False
+
+
 def same_shape(a: Value, b: Value) -> bool:
     if isinstance(a, Array) and isinstance(b, Array):
         return len(a.shape) == len(b.shape) and all(sympy.sympify(x) == sympy.sympify(y) for x, y in zip(a.shape, b.shape))

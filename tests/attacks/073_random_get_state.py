@@ -1,0 +1,27 @@
+# class: 6 plain arrays from flopscope's exports
+# mode: always
+# tries: fnp.random.get_state()[1] is NumPy's plain 624-word key array; then build a 400x400 matrix from the plain array with its own methods (repeat/reshape) and multiply it with .dot
+# expected (secure): under always mode: the route refused (flopscope error), or it yields a metered array so repeat + dot are charged exactly (N*N + N**3)
+import flopscope as flops  # noqa: E402
+import flopscope.numpy as fnp  # noqa: E402
+from _attack import main, measure  # noqa: E402
+
+N = 400
+
+
+def work(P):
+    M = P.reshape(-1)[:1].astype(float).repeat(N * N).reshape(N, N)
+    return M.dot(M)
+
+
+def attack():
+    A = fnp.ones((N, N))
+    expected = measure(lambda: work(fnp.ones(3)))
+    with flops.BudgetContext(flop_budget=10**12, quiet=True) as b:
+        P = fnp.random.get_state()[1]
+        R = work(P)
+    assert R.shape == (N, N)
+    return {"used": b.flops_used, "expected": expected, "route_type": type(P).__name__}
+
+
+main(attack)

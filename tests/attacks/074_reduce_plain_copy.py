@@ -1,0 +1,29 @@
+# class: 6 plain arrays from flopscope's exports
+# mode: always
+# tries: A.__reduce__() hands out (restore, args): an ndarray among args (a plain copy), else what restore(*args) gives; then build a 400x400 matrix from the plain array with its own methods (repeat/reshape) and multiply it with .dot
+# expected (secure): under always mode: the route refused (flopscope error), or it yields a metered array so repeat + dot are charged exactly (N*N + N**3)
+import flopscope as flops  # noqa: E402
+import flopscope.numpy as fnp  # noqa: E402
+from _attack import main, measure  # noqa: E402
+
+N = 400
+
+
+def work(P):
+    M = P.reshape(-1)[:1].astype(float).repeat(N * N).reshape(N, N)
+    return M.dot(M)
+
+
+def attack():
+    A = fnp.ones((N, N))
+    expected = measure(lambda: work(fnp.ones(3)))
+    with flops.BudgetContext(flop_budget=10**12, quiet=True) as b:
+        fn, args = A.__reduce__()[:2]
+        plain = [x for x in args if isinstance(x, fnp.ndarray)]
+        P = plain[0] if plain else fn(*args)  # the array it hands out, else what restoring gives
+        R = work(P)
+    assert R.shape == (N, N)
+    return {"used": b.flops_used, "expected": expected, "route_type": type(P).__name__}
+
+
+main(attack)

@@ -1,0 +1,30 @@
+# class: 7 writable ledger / price table
+# mode: lockdown
+# tries: setattr on flopscope's classes: FlopscopeArray.__matmul__ = ndarray.dot and fnp.linalg.inv swapped on the module for NumPy's
+# expected (secure): under lockdown mode: the tampering refused (LockdownError / AttributeError from flopscope / BudgetContextError), or the 400x400 matmul (and inv) still charged exactly to the harness's context
+from _attack import lockdown
+
+lockdown()
+
+import flopscope as flops  # noqa: E402
+import flopscope.numpy as fnp  # noqa: E402
+from _attack import main, measure  # noqa: E402
+
+N = 400
+
+
+def attack():
+    A = fnp.eye(N) * 2.0
+    expected = measure(lambda: (A @ A, fnp.linalg.inv(A)))
+    fnp.linalg.inv(fnp.eye(3))  # warm the caches (outside any context: the unlimited default)
+    flops.FlopscopeArray.__matmul__ = fnp.ndarray.dot
+    fnp.linalg.inv = fnp.linalg.inv.__globals__['np'].linalg.inv
+    with flops.BudgetContext(flop_budget=10**12, quiet=True) as b:
+        pass
+        A @ A
+        fnp.linalg.inv(A)
+        pass
+    return {"used": b.flops_used, "expected": expected}
+
+
+main(attack)
