@@ -103,7 +103,65 @@ def build_parser() -> argparse.ArgumentParser:
     )
     costs.add_argument("ops", nargs="*", metavar="OP", help="ops to show (default: all), e.g. einsum linalg.solve")
     costs.add_argument("--format", choices=("text", "json", "markdown"), default="text", help="output format (default: text)")
+    run = sub.add_parser(
+        "run",
+        help="run a script under a FLOP budget in an isolated worker and print its verdict",
+        description="Run SOLVER.py top to bottom inside a BudgetContext of N FLOPs, in a fresh worker process "
+        "in the locked-down judged mode (see docs/judging.md), and print the verdict.",
+    )
+    run.add_argument("path", metavar="SOLVER.py", help="the script to run")
+    _add_unit_options(run)
+    run.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
+    judge = sub.add_parser(
+        "judge",
+        help="judge submissions on a task over many seeds: isolated workers, verdict records, a leaderboard",
+        description="Judge each SUBMISSION (a solver file, or a folder holding solver.py and its assets) on TASK "
+        "for every seed, each unit in a fresh isolated worker. Verdicts are appended to --out as they finish "
+        "(one JSON line each; a rerun skips the units already there), then a leaderboard is printed.",
+    )
+    judge.add_argument("submissions", nargs="+", metavar="SUBMISSION", help="solver files or folders")
+    judge.add_argument("--task", default="mlp", help="'mlp' (the competition, bundled) or module:attr (default: mlp)")
+    judge.add_argument("--seeds", default="0:10", help="seeds: A:B (a range), N, or a list 0,4,7 (default: 0:10)")
+    _add_unit_options(judge)
+    judge.add_argument("--width", type=int, default=16, help="mlp task: the network's width (default: 16)")
+    judge.add_argument("--depth", type=int, default=4, help="mlp task: its depth (default: 4)")
+    judge.add_argument("--truth-samples", type=int, default=20_000, metavar="N",
+                       help="mlp task: Monte-Carlo samples of the ground truth (default: 20000)")
+    judge.add_argument("--workers", type=int, default=2, metavar="K", help="units run at a time here (default: 2)")
+    judge.add_argument("--out", metavar="RESULTS.jsonl", help="append verdicts here, and skip units already in it")
+    judge.add_argument("--dask", metavar="ADDRESS",
+                       help="run the units on a Dask scheduler at ADDRESS, or local:K for a LocalCluster of K workers")
+    judge.add_argument("--no-predict", action="store_true", help="do not add the analyzer's prediction to verdicts")
+    judge.add_argument("--format", choices=("text", "json"), default="text", help="leaderboard format (default: text)")
     return parser
+
+
+def _add_unit_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--budget", type=_flops, default=10**8, metavar="N", help="the FLOP budget (default: 1e8)")
+    p.add_argument("--wall-time", type=_positive_seconds, default=60.0, metavar="S",
+                   help="the billed wall-clock limit in seconds (default: 60)")
+    p.add_argument("--memory", type=_positive_seconds, default=4096.0, metavar="MB",
+                   help="the worker's memory allowance in MB (default: 4096)")
+
+
+def _flops(text: str) -> int:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number of FLOPs, got {text!r}") from None
+    if not value > 0 or value != value or value == float("inf"):
+        raise argparse.ArgumentTypeError(f"expected a positive number of FLOPs, got {text!r}")
+    return int(value)
+
+
+def _positive_seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a positive number, got {text!r}") from None
+    if not value > 0 or value == float("inf"):
+        raise argparse.ArgumentTypeError(f"expected a positive number, got {text!r}")
+    return value
 
 
 def _add_program_options(p: argparse.ArgumentParser, running: bool = False) -> None:
@@ -195,7 +253,76 @@ def _main(argv: list[str] | None = None) -> int:
         return run_check(args)
     if args.command == "costs":
         return run_costs(args)
+    if args.command == "run":
+        return run_run(args)
+    if args.command == "judge":
+        return run_judge(args)
     return 2
+
+
+def run_run(args) -> int:
+    """flopscope run: one script, one isolated worker, one verdict."""
+    import json
+    import os
+
+    from flopscope.judge import Unit, run_unit
+
+    if not os.path.isfile(args.path):
+        print(f"flopscope run: {args.path}: no such file", file=sys.stderr)
+        return 2
+    v = run_unit(Unit(args.path, task="script", seed=None, budget=args.budget, wall_time_s=args.wall_time,
+                      memory_mb=args.memory))
+    if args.format == "json":
+        print(json.dumps(v, indent=2))
+    else:
+        print(f"{args.path}: {v['status']}  {v['flops_used']:,} of {args.budget:,} FLOPs  "
+              f"wall {v['time']['wall_s']:.3f} s (backend {v['time']['backend_s']:.3f}, overhead "
+              f"{v['time']['overhead_s']:.3f}, residual {v['time']['residual_s']:.3f})")
+        if v["error"]:
+            print(f"  {v['error']['type']}: {v['error']['message']}")
+        if v["output"]["stdout_bytes"]:
+            print(f"  output ({v['output']['stdout_bytes']:,} bytes), last lines:")
+            for line in v["output"]["stdout_tail"].splitlines()[-10:]:
+                print(f"    {line}")
+    return 0 if v["status"] == "ok" else 1
+
+
+def run_judge(args) -> int:
+    """flopscope judge: submissions x seeds, isolated workers, verdicts, a leaderboard."""
+    import json
+
+    from flopscope.judge import Unit, judge, leaderboard, load_task, parse_seeds, render_leaderboard
+    from flopscope.judge.judge import predict, stderr_progress
+    from flopscope.judge.runner import entry_of
+
+    try:
+        seeds = parse_seeds(args.seeds)
+        options = {"width": args.width, "depth": args.depth, "samples": args.truth_samples} if args.task == "mlp" else {}
+        task = load_task(args.task, **options)
+        for s in args.submissions:
+            entry_of(s)
+        if args.workers < 1:
+            raise ValueError(f"--workers: expected at least 1, got {args.workers}")
+    except ValueError as err:
+        print(f"flopscope judge: {err}", file=sys.stderr)
+        return 2
+    predictions = {s: None if args.no_predict else predict(s, task, args.budget) for s in args.submissions}
+    units = [Unit(s, task=args.task, task_options=options, seed=seed, budget=args.budget, wall_time_s=args.wall_time,
+                  memory_mb=args.memory, prediction=predictions[s]) for s in args.submissions for seed in seeds]
+    try:
+        verdicts = judge(units, workers=args.workers, out=args.out, dask=args.dask, progress=stderr_progress)
+    except (RuntimeError, ValueError, OSError) as err:
+        print(f"flopscope judge: {err}", file=sys.stderr)
+        return 2
+    finally:
+        if sys.stderr.isatty():
+            sys.stderr.write("\r\033[K")
+    rows = leaderboard(verdicts)
+    if args.format == "json":
+        print(json.dumps({"leaderboard": rows, "units": len(verdicts)}, indent=2))
+    else:
+        print(render_leaderboard(rows))
+    return 0
 
 
 def run_analyze(args) -> int:

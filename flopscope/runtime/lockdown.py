@@ -32,7 +32,6 @@ from __future__ import annotations
 import builtins
 import os
 import sys
-import sysconfig
 import threading
 from typing import Any
 
@@ -53,6 +52,8 @@ _AUDIT_REFUSED = frozenset({"gc.get_objects", "gc.get_referrers", "gc.get_refere
 
 
 def _trusted_roots() -> tuple[str, ...]:
+    import sysconfig
+
     import numpy
 
     roots = {os.path.dirname(os.path.dirname(os.path.abspath(__file__))), os.path.dirname(numpy.__file__)}
@@ -91,6 +92,18 @@ def _solver_frame(depth: int = 2):
 def _from_solver(depth: int = 3) -> bool:
     f = _solver_frame(depth)
     return f is not None and not _is_trusted(f.f_code.co_filename)
+
+
+def _exec_by_trusted() -> bool:
+    """Code without a file of its own (``exec`` of a string) is judged by the first frame
+    with a file that runs it: SciPy's lazy loaders are trusted, a solver's exec is not."""
+    f = sys._getframe(2)
+    while f is not None:
+        name = f.f_code.co_filename
+        if not name.startswith("<") and name != __file__:
+            return f.f_globals.get("__file__") is not None and _is_trusted(os.path.abspath(name))
+        f = f.f_back
+    return False
 
 
 def _module_refused(name: str) -> str | None:
@@ -149,7 +162,7 @@ def _guarded_import(original):
     def __import__(name, globals=None, locals=None, fromlist=(), level=0):  # noqa: A001 - builtins' signature
         if globals is None:
             globals = sys._getframe(1).f_globals  # __import__("x") called without them: the caller's
-        if level == 0 and isinstance(name, str) and not _globals_trusted(globals):
+        if level == 0 and isinstance(name, str) and not _globals_trusted(globals) and not _exec_by_trusted():
             if True:
                 why = _module_refused(name)
                 if why is None and name.split(".", 1)[0] == "flopscope":
@@ -234,6 +247,11 @@ def lockdown(scratch_dir: str | os.PathLike | None = None) -> None:
     import flopscope.numpy.fft  # noqa: F401
     import flopscope.numpy.linalg  # noqa: F401
     import flopscope.numpy.random  # noqa: F401
+    try:
+        import flopscope.stats  # noqa: F401 - and SciPy's special functions behind it
+        import scipy.special  # noqa: F401
+    except ImportError:
+        pass
 
     _STATE["roots"] = _trusted_roots()
     _STATE["scratch"] = None if scratch_dir is None else os.path.realpath(os.fspath(scratch_dir)) + os.sep
