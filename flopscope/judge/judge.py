@@ -21,14 +21,15 @@ import time
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from typing import Any, Callable, Iterable
 
-from flopscope.judge.runner import Unit, run_unit
+from flopscope.judge.runner import Unit, kill_running, run_unit
 
 
 def unit_key(v_or_unit: Any) -> str:
+    """What makes two units the same: the submission (as named, and its content), the
+    task and its options, the seed, the budget and the limits."""
     if isinstance(v_or_unit, Unit):
-        return f"{os.path.abspath(v_or_unit.submission)}#{v_or_unit.task}#{v_or_unit.seed}#{v_or_unit.budget:g}"
-    v = v_or_unit
-    return f"{os.path.abspath(v['submission']['path'])}#{v['task']}#{v['seed']}#{float(v['budget']):g}"
+        return v_or_unit.key
+    return v_or_unit.get("unit") or ""
 
 
 def read_results(path: str | None) -> list[dict]:
@@ -97,10 +98,18 @@ def judge(units: list[Unit], workers: int = 2, out: str | None = None, dask: str
         elif dask:
             _judge_on_dask(todo, dask, record)
         else:
-            with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
+            pool = ThreadPoolExecutor(max_workers=max(1, workers))
+            try:
                 futures = [pool.submit(run_unit, u) for u in todo]
                 for f in as_completed(futures):
                     record(f.result())
+            except BaseException:
+                # Ctrl-C (or any failure here): nothing more starts, the running workers are
+                # killed; the verdicts already written stay, and a rerun resumes from them
+                pool.shutdown(wait=False, cancel_futures=True)
+                kill_running()
+                raise
+            pool.shutdown(wait=True)
     finally:
         if fh is not None:
             fh.close()

@@ -37,7 +37,10 @@ class Unit:
 
     @property
     def key(self) -> str:
-        return f"{os.path.abspath(self.submission)}#{self.seed}"
+        """The unit's identity in a results file (see judge.unit_key)."""
+        options = json.dumps(self.task_options, sort_keys=True)
+        return (f"{self.submission}|{V.sha256_of(self.submission)}|{self.task}|{options}|seed={self.seed}|"
+                f"budget={self.budget:g}|wall={self.wall_time_s}|memory={self.memory_mb}")
 
 
 def entry_of(submission: str) -> tuple[str, str]:
@@ -69,6 +72,8 @@ def _copy_submission(submission: str, dest: str) -> str:
 
 
 _NETWORK: dict = {}
+RUNNING: set = set()  # worker processes running now (the judge kills them on Ctrl-C)
+_RUNNING_LOCK = __import__("threading").Lock()
 
 
 def network_isolation() -> list[str]:
@@ -99,13 +104,16 @@ def run_unit(unit: Unit) -> dict:
         except (ValueError, OSError) as err:
             v = V.empty(unit.submission, sha, unit.task, unit.seed, unit.budget)
             v["error"] = V.error_of(err)
+            v["unit"], v["task_options"] = unit.key, unit.task_options
+            v["limits"] = {"wall_time_s": unit.wall_time_s, "memory_mb": unit.memory_mb}
             return v
         scratch = os.path.join(tmp, "scratch")
         os.makedirs(scratch)
         prefix = network_isolation()
         wall = unit.wall_time_s
         cpu_limit = None if wall is None else 2 * wall + SETUP_ALLOWANCE_S + 30
-        isolation = {"process": True, "lockdown": True, "network": " ".join(prefix[:2]) if prefix else "none",
+        network = "none" if not prefix else ("unshare -n" if prefix[0] == "unshare" else "bwrap --unshare-net")
+        isolation = {"process": True, "lockdown": True, "network": network,
                      "memory_limit_mb": unit.memory_mb, "cpu_limit_s": cpu_limit}
         job = {"display_path": unit.submission, "sha256": sha, "task": unit.task, "task_options": unit.task_options,
                "seed": unit.seed, "budget": unit.budget, "wall_time_s": wall, "memory_mb": unit.memory_mb,
@@ -117,8 +125,9 @@ def run_unit(unit: Unit) -> dict:
         env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": os.environ.get("HOME", tmp),
                "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
                "PYTHONDONTWRITEBYTECODE": "1", "PYTHONHASHSEED": "0", "LANG": "C.UTF-8"}
-        if os.environ.get("PYTHONPATH"):
-            env["PYTHONPATH"] = os.environ["PYTHONPATH"]
+        # the judge's working directory and path, so that a --task module:attr loads there too
+        paths = [p for p in (os.environ.get("PYTHONPATH", "").split(os.pathsep) + [os.getcwd()]) if p]
+        env["PYTHONPATH"] = os.pathsep.join(paths)
         cmd = prefix + [sys.executable, "-m", "flopscope.judge.worker", job_path, out_path]
         kill_after = None if wall is None else wall + SETUP_ALLOWANCE_S + KILL_GRACE_S
         stdout_path = os.path.join(tmp, "stdout.txt")
@@ -126,15 +135,17 @@ def run_unit(unit: Unit) -> dict:
         with open(stdout_path, "wb") as out_fh:
             proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=out_fh, stderr=subprocess.STDOUT, env=env,
                                     cwd=tmp, start_new_session=True)
+            with _RUNNING_LOCK:
+                RUNNING.add(proc)
             try:
                 proc.wait(timeout=kill_after)
             except subprocess.TimeoutExpired:
                 killed = True
-                try:
-                    os.killpg(proc.pid, signal.SIGKILL)
-                except OSError:
-                    proc.kill()
+                kill(proc)
                 proc.wait()
+            finally:
+                with _RUNNING_LOCK:
+                    RUNNING.discard(proc)
         v = _read_verdict(out_path)
         if v is None:
             v = V.empty(unit.submission, sha, unit.task, unit.seed, unit.budget)
@@ -158,8 +169,29 @@ def run_unit(unit: Unit) -> dict:
         v["output"] = _stdout_summary(stdout_path)
         v["submission"]["path"] = unit.submission
         v["prediction"] = unit.prediction
+        v["unit"] = unit.key
+        v["task_options"] = unit.task_options
+        v["limits"] = {"wall_time_s": unit.wall_time_s, "memory_mb": unit.memory_mb}
         v["unit_seconds"] = round(time.perf_counter() - start, 3)
     return v
+
+
+def kill(proc: subprocess.Popen) -> None:
+    """Kill a worker and everything it started (its own process group)."""
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)
+    except OSError:
+        try:
+            proc.kill()
+        except OSError:
+            pass
+
+
+def kill_running() -> None:
+    with _RUNNING_LOCK:
+        procs = list(RUNNING)
+    for proc in procs:
+        kill(proc)
 
 
 def _display_folder(submission: str) -> str:

@@ -5,12 +5,13 @@ A task is any object with
 * ``name``: a string for the verdict;
 * ``inputs(seed) -> dict``: the unit's inputs, built in the worker before the
   submission is imported (plain NumPy, outside any budget);
-* ``call(module, inputs, budget, context) -> (output, setup_flops, setup_time_s)``:
-  runs the submission (``module`` is its imported namespace, a dict) under
-  ``context()``, a fresh ``BudgetContext`` of ``budget`` FLOPs that the task enters
-  around the billed part;
-* ``score(output, inputs, flops_used, budget) -> float``: lower is better; and
-  ``failed_score(inputs) -> float``, the score of a unit that failed.
+* ``call(module, inputs, budget, context, submission_dir, scratch_dir) -> (output,
+  setup_flops, setup_time_s)``: runs the submission (``module`` is its imported
+  namespace, a dict) under ``context()``, a fresh ``BudgetContext`` of ``budget``
+  FLOPs that the task enters around the billed part;
+* ``score(output, inputs, flops_used, budget) -> float``: lower is better;
+* optionally ``validate(output)`` (raise if the output cannot be scored) and
+  ``failed_score(inputs) -> float``, the score of a unit that failed (None without it).
 
 ``--task mlp`` is :class:`MLPTask`; ``--task package.module:attr`` loads any other
 (``attr`` is an object, or a class called without arguments).

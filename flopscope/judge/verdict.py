@@ -64,6 +64,9 @@ def empty(submission: str, sha256: str, task: str, seed: int | None, budget: flo
         "isolation": {},
         "versions": versions(),
         "unit_seconds": None,
+        "unit": "",
+        "task_options": {},
+        "limits": {"wall_time_s": None, "memory_mb": None},
     }
 
 
@@ -125,6 +128,13 @@ def json_schema() -> dict:
                           "properties": {"process": {"type": "boolean"}, "lockdown": {"type": "boolean"},
                                          "network": {"type": "string"}, "memory_limit_mb": {"type": ["number", "null"]},
                                          "cpu_limit_s": {"type": ["number", "null"]}}},
+            "unit": {"type": "string", "description": "the unit's identity: submission, its SHA-256, task and options, "
+                                                     "seed, budget, limits (a resumed judge skips units already "
+                                                     "recorded)"},
+            "task_options": {"type": "object"},
+            "limits": {"type": "object", "required": ["wall_time_s", "memory_mb"],
+                       "properties": {"wall_time_s": {"type": ["number", "null"]},
+                                      "memory_mb": {"type": ["number", "null"]}}},
             "unit_seconds": {"type": ["number", "null"], "minimum": 0,
                              "description": "the judge's wall time for the unit, worker start and transport included "
                                             "(never billed)"},

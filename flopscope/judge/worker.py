@@ -47,6 +47,11 @@ def main(argv: list[str]) -> int:
         # the solver's allowance plus what Python, NumPy and SciPy map before it runs
         _limit(resource.RLIMIT_AS, (memory_mb + job.get("baseline_mb", 1024)) * 2**20)
     _limit(resource.RLIMIT_CPU, job.get("cpu_limit_s"))
+    # output and scratch files: at most 256 MB each (a write past it fails, it does not kill)
+    import signal
+
+    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+    _limit(resource.RLIMIT_FSIZE, job.get("max_file_mb", 256) * 2**20)
 
     from flopscope.judge import tasks as task_module
     from flopscope.judge import verdict as V
@@ -78,7 +83,8 @@ def main(argv: list[str]) -> int:
     os.chdir(submission_dir)
     sys.path.insert(0, submission_dir)
     sys.argv = [entry]
-    flops.lockdown(scratch_dir=scratch)
+    task_file = getattr(sys.modules.get(type(task).__module__), "__file__", None)
+    flops.lockdown(scratch_dir=scratch, trusted_files=[task_file] if task_file else [])
     budget = job["budget"]
     wall = job.get("wall_time_s")
     holder: dict = {}
@@ -97,7 +103,7 @@ def main(argv: list[str]) -> int:
             namespace = _import(entry, "submission")
             output, v["setup"]["flops"], v["setup"]["time_s"] = task.call(
                 namespace, inputs, budget, context, submission_dir, scratch)
-        task.validate(output)
+        getattr(task, "validate", lambda output: None)(output)
         v["status"] = "ok"
     except BaseException as err:  # noqa: BLE001 - anything the submission does is its verdict
         v["status"] = V.status_of(err) if isinstance(err, Exception) else "error"
@@ -109,15 +115,19 @@ def main(argv: list[str]) -> int:
             v.update(V.summary_fields(ctx.summary_dict(by_namespace=True)))
         except Exception:  # noqa: BLE001 - a summary that cannot be built leaves the totals
             pass
+    failed_score = getattr(task, "failed_score", lambda inputs: None)
     try:
         if v["status"] == "ok":
             v["score"] = task.score(output, inputs, v["flops_used"], budget)
         else:
-            v["score"] = task.failed_score(inputs)
+            v["score"] = failed_score(inputs)
     except Exception as err:  # noqa: BLE001 - an output the task cannot score is a failure
         v["status"] = "error"
         v["error"] = V.error_of(err, traceback.format_exc())
-        v["score"] = task.failed_score(inputs)
+        try:
+            v["score"] = failed_score(inputs)
+        except Exception:  # noqa: BLE001 - the task's own failure: no score, still a verdict
+            v["score"] = None
     return finish(0)
 
 

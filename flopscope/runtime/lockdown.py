@@ -66,7 +66,8 @@ def _trusted_roots() -> tuple[str, ...]:
 
 
 def _is_trusted(filename: str) -> bool:
-    return filename.startswith("<frozen") or filename.startswith(_STATE["roots"])
+    return (filename.startswith("<frozen") or filename.startswith(_STATE["roots"])
+            or filename in _STATE.get("trusted_files", ()))
 
 
 def _globals_trusted(g: Any) -> bool:
@@ -233,10 +234,11 @@ def is_on() -> bool:
     return _STATE["on"]
 
 
-def lockdown(scratch_dir: str | os.PathLike | None = None) -> None:
+def lockdown(scratch_dir: str | os.PathLike | None = None, trusted_files: list | tuple = ()) -> None:
     """Lock this process down for a judged run (see the module's docstring). Call it
     before importing the solver; it cannot be undone. ``scratch_dir`` is the one
-    folder solver code may write to."""
+    folder solver code may write to; ``trusted_files`` are files of the judge's own
+    (a task's module) that are not solver code."""
     if _STATE["on"]:
         return
     import _thread
@@ -254,6 +256,7 @@ def lockdown(scratch_dir: str | os.PathLike | None = None) -> None:
         pass
 
     _STATE["roots"] = _trusted_roots()
+    _STATE["trusted_files"] = frozenset(os.path.abspath(os.fspath(f)) for f in trusted_files)
     _STATE["scratch"] = None if scratch_dir is None else os.path.realpath(os.fspath(scratch_dir)) + os.sep
     _STATE["snapshot"] = _snapshot()
     builtins.__import__ = _guarded_import(builtins.__import__)
