@@ -132,6 +132,9 @@ def build_parser() -> argparse.ArgumentParser:
     judge.add_argument("--dask", metavar="ADDRESS",
                        help="run the units on a Dask scheduler at ADDRESS, or local:K for a LocalCluster of K workers")
     judge.add_argument("--no-predict", action="store_true", help="do not add the analyzer's prediction to verdicts")
+    judge.add_argument("--admit", choices=("strict", "off"), default="off",
+                       help="strict: refuse, before running, a submission in which flopscope analyze sees an escape "
+                       "from the meter (FS112; see docs/security.md); off: judge every submission (default: off)")
     judge.add_argument("--format", choices=("text", "json"), default="text", help="leaderboard format (default: text)")
     return parser
 
@@ -307,10 +310,19 @@ def run_judge(args) -> int:
         print(f"flopscope judge: {err}", file=sys.stderr)
         return 2
     predictions = {s: None if args.no_predict else predict(s, task, args.budget) for s in args.submissions}
+    refused = {}
+    if args.admit == "strict":
+        from flopscope.judge.judge import admission
+
+        for s in args.submissions:
+            reasons = admission(s)
+            if reasons:
+                refused[s] = reasons
     units = [Unit(s, task=args.task, task_options=options, seed=seed, budget=args.budget, wall_time_s=args.wall_time,
                   memory_mb=args.memory, prediction=predictions[s]) for s in args.submissions for seed in seeds]
     try:
-        verdicts = judge(units, workers=args.workers, out=args.out, dask=args.dask, progress=stderr_progress)
+        verdicts = judge(units, workers=args.workers, out=args.out, dask=args.dask, progress=stderr_progress,
+                         refused=refused)
     except (RuntimeError, ValueError, OSError) as err:
         print(f"flopscope judge: {err}", file=sys.stderr)
         return 2

@@ -331,3 +331,26 @@ def test_missing_submission_is_a_usage_error(tmp_path):
     assert "nope: no such file or folder" in proc.stderr and "Traceback" not in proc.stderr
     proc = flopscope("run", str(tmp_path / "nope.py"))
     assert proc.returncode == 2 and "no such file" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_admit_strict_refuses_an_escaping_submission_before_running(tmp_path, validator):
+    sneaky = tmp_path / "sneaky"
+    sneaky.mkdir()
+    (sneaky / "solver.py").write_text(
+        "import flopscope.numpy as fnp\n\n\nclass Estimator:\n"
+        "    def predict(self, mlp, budget):\n"
+        "        import numpy as np  # plain NumPy: free at runtime, refused by admission\n"
+        "        return fnp.asarray(np.zeros((mlp.depth, mlp.width)))\n")
+    out = tmp_path / "results.jsonl"
+    proc = flopscope("judge", str(sneaky), str(SUBMISSIONS / "good"), "--seeds", "0:2", "--admit", "strict",
+                     "--out", str(out), "--no-predict", *SMALL)
+    assert proc.returncode == 0, proc.stderr
+    verdicts = read_jsonl(out)
+    assert len(verdicts) == 4
+    refused = [v for v in verdicts if v["submission"]["path"] == str(sneaky)]
+    assert [v["status"] for v in refused] == ["refused", "refused"]
+    for v in refused:
+        assert v["error"]["type"] == "AdmissionError"
+        assert "solver.py:6:9" in v["error"]["message"] and v["flops_used"] == 0 and v["unit_seconds"] == 0.0
+    assert all(v["status"] == "ok" for v in verdicts if v not in refused)
+    assert_valid(validator, verdicts)

@@ -67,10 +67,15 @@ def _repair_tail(path: str) -> None:
 
 
 def judge(units: list[Unit], workers: int = 2, out: str | None = None, dask: str | None = None,
-          progress: Callable[[str], None] | None = None) -> list[dict]:
-    """Judge every unit not already in ``out``; the verdicts of all units, in unit order."""
+          progress: Callable[[str], None] | None = None, refused: dict | None = None) -> list[dict]:
+    """Judge every unit not already in ``out``; the verdicts of all units, in unit order.
+    ``refused`` maps a submission to the reasons it was not admitted: its units get a
+    refused verdict without running."""
     done = {unit_key(v): v for v in read_results(out)}
     todo = [u for u in units if unit_key(u) not in done]
+    refused = refused or {}
+    pre = [v for s, reasons in refused.items() for v in refused_verdicts([u for u in todo if u.submission == s], reasons)]
+    todo = [u for u in todo if u.submission not in refused]
     lock = threading.Lock()
     fh = None
     if out:
@@ -92,6 +97,8 @@ def judge(units: list[Unit], workers: int = 2, out: str | None = None, dask: str
                 progress(f"{finished[0]}/{len(todo)} units judged ({time.perf_counter() - started:.0f} s): "
                          f"{v['submission']['path']} seed {v['seed']}: {v['status']}")
 
+    for v in pre:
+        record(v)
     try:
         if not todo:
             pass
@@ -185,6 +192,47 @@ def parse_seeds(text: str) -> list[int]:
     if not seeds or any(s < 0 for s in seeds):
         raise ValueError(f"--seeds: no non-negative seeds in {text!r}")
     return seeds
+
+
+def admission(submission: str, timeout_s: float = 60.0) -> list[str]:
+    """Static admission: the escapes from the meter (FS112) ``flopscope analyze`` sees in
+    the submission's Python files, as ``file:line:col: message`` lines."""
+    from flopscope.analyzer import analyze, escapes
+    from flopscope.judge.runner import entry_of
+
+    folder, entry = entry_of(submission)
+    files = [entry] if not os.path.isdir(submission) else sorted(
+        f for f in os.listdir(folder) if f.endswith(".py"))
+    found = []
+    for name in files:
+        path = os.path.join(folder, name)
+        try:
+            a = analyze(path, timeout_s=timeout_s, show_progress=False)
+        except Exception as err:  # noqa: BLE001 - a file the analyzer cannot read is not admitted
+            found.append(f"{path}: cannot be analyzed: {err}")
+            continue
+        found.extend(f"{path}:{d.line}:{d.col}: {d.message}" for d in escapes(a))
+    return found
+
+
+def refused_verdicts(units: list[Unit], reasons: list[str]) -> list[dict]:
+    """Verdicts for units refused before running (static admission): status refused."""
+    from flopscope.judge import verdict as V
+    from flopscope.judge.runner import _failed_score
+
+    out = []
+    for u in units:
+        v = V.empty(u.submission, V.sha256_of(u.submission), u.task, u.seed, u.budget)
+        v["status"] = "refused"
+        v["error"] = {"type": "AdmissionError", "message": f"refused by static admission (--admit strict): "
+                      f"{len(reasons)} escape(s) from the meter, first {reasons[0]}", "traceback": "\n".join(reasons)}
+        v["score"] = _failed_score(u)
+        v["unit"], v["task_options"] = u.key, u.task_options
+        v["limits"] = {"wall_time_s": u.wall_time_s, "memory_mb": u.memory_mb}
+        v["prediction"] = u.prediction
+        v["unit_seconds"] = 0.0
+        out.append(v)
+    return out
 
 
 def predict(submission: str, task: Any, budget: float, timeout_s: float = 30.0) -> dict | None:
