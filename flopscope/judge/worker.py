@@ -79,20 +79,32 @@ def main(argv: list[str]) -> int:
 
     submission_dir = job["submission_dir"]
     entry = job["entry"]
+    budget = job["budget"]
+    wall = job.get("wall_time_s")
     scratch = job["scratch_dir"]
     os.chdir(submission_dir)
     sys.path.insert(0, submission_dir)
     sys.argv = [entry]
+    # The billed wall clock, enforced in here too: an alarm at the limit (plus a second)
+    # raises TimeExhaustedError in the solver's code even where it never calls the meter
+    # (a pure-Python loop). The judge's kill stays the last word for code that catches it.
+    import signal
+
+    from flopscope.runtime.errors import TimeExhaustedError
+
+    def alarm(signum, frame):
+        raise TimeExhaustedError("the submission's own Python code", wall + ALARM_MARGIN_S, wall, True)
+
+    if wall is not None:
+        signal.signal(signal.SIGALRM, alarm)
     task_file = getattr(sys.modules.get(type(task).__module__), "__file__", None)
     flops.lockdown(scratch_dir=scratch, trusted_files=[task_file] if task_file else [])
-    budget = job["budget"]
-    wall = job.get("wall_time_s")
     holder: dict = {}
 
     def context():
         ctx = flops.BudgetContext(flop_budget=budget, wall_time_limit_s=wall, quiet=True)
         holder["ctx"] = ctx
-        return ctx
+        return _Alarmed(ctx, wall)
 
     output: Any = None
     try:
@@ -129,6 +141,30 @@ def main(argv: list[str]) -> int:
         except Exception:  # noqa: BLE001 - the task's own failure: no score, still a verdict
             v["score"] = None
     return finish(0)
+
+
+ALARM_MARGIN_S = 1.0
+
+
+class _Alarmed:
+    """The unit's BudgetContext, with the worker's alarm armed while it is entered."""
+
+    def __init__(self, ctx: Any, wall: float | None) -> None:
+        self.ctx, self.wall = ctx, wall
+
+    def __enter__(self) -> Any:
+        if self.wall is not None:
+            import signal
+
+            signal.setitimer(signal.ITIMER_REAL, self.wall + ALARM_MARGIN_S)
+        return self.ctx.__enter__()
+
+    def __exit__(self, *exc: Any) -> Any:
+        if self.wall is not None:
+            import signal
+
+            signal.setitimer(signal.ITIMER_REAL, 0)
+        return self.ctx.__exit__(*exc)
 
 
 def _import(path: str, name: str) -> dict:
