@@ -337,3 +337,20 @@ def test_the_base_of_a_metered_array_is_metered_too():
     assert isinstance(A.base, flops.FlopscopeArray)
     assert ctx.flops_used == 16**3
     assert np.array_equal(np.asarray(B), np.full((16, 16), 64.0))
+
+
+def test_price_caches_evict_oldest_first_not_all_at_once():
+    # an op seeing more shapes than its cache holds keeps its recent entries (no clear-all cliff)
+    from flopscope.runtime import dispatch
+
+    cache: dict = {}
+    limit = dispatch._CACHE_LIMIT
+    for k in range(limit + 10):
+        dispatch._cache_put(cache, (k,), (k, k))
+    assert len(cache) == limit
+    assert (0,) not in cache and (9,) not in cache and (10,) in cache and (limit + 9,) in cache
+    # and the runtime still charges exactly through a full cache
+    with flops.BudgetContext(flop_budget=10**9) as b:
+        for n in range(1, 50):
+            fnp.exp(fnp.ones(n))
+    assert b.flops_used == sum(range(1, 50))

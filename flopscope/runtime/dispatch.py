@@ -68,7 +68,9 @@ FA: type = _nd
 ST: type = type("_NoSymmetricTensor", (), {})
 SYM: Any = None
 
-_CACHE_LIMIT = 4096
+# Entries per price cache (one per op): past it the oldest entry makes room, one at a
+# time, so an op that sees many shapes in rotation keeps its hits (no clear-all cliff).
+_CACHE_LIMIT = 1 << 15
 
 
 def register_internal(module_file: str) -> None:
@@ -453,7 +455,10 @@ class UfuncHandler:
 
 def _cache_put(cache: dict, key: Any, entry: tuple) -> tuple:
     if len(cache) >= _CACHE_LIMIT:
-        cache.clear()
+        try:
+            del cache[next(iter(cache))]  # the oldest entry (dicts keep insertion order)
+        except (StopIteration, KeyError, RuntimeError):
+            cache.clear()
     cache[key] = entry
     return entry
 
