@@ -687,9 +687,11 @@ def _arg_key(a: Any) -> Any:
         return a.shape
     if t in _SCALAR_TYPES:
         return (t, a)
-    if t is tuple:
+    if t is tuple or t is list:  # (a list of arrays: concatenate, stack, block, ...)
+        if len(a) > 64:
+            return None
         items = tuple(_arg_key(x) for x in a)
-        return None if None in items else (tuple, items)
+        return None if None in items else (t, items)
     return None
 
 
