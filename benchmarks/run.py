@@ -79,6 +79,11 @@ def _cases():
         ("norm.cdf, 256x256", lambda: ndtr(E), lambda: flops.stats.norm.cdf(E), 6000),
         ("norm.ppf, 10 elements", lambda: ndtri(q10), lambda: flops.stats.norm.ppf(q10), 20000),
         ("s * s + 1.0, 0-d", lambda: s_np * s_np + 1.0, lambda: s_fs * s_fs + 1.0, 40000),
+        # sequence ops (a list of arrays) and where / reshape
+        ("concatenate, 3 x (256,)", lambda: np.concatenate([v, v, v]), lambda: fnp.concatenate([fv, fv, fv]), 20000),
+        ("stack, 3 x (256,)", lambda: np.stack([v, v, v]), lambda: fnp.stack([fv, fv, fv]), 20000),
+        ("where, (256,)", lambda: np.where(v > 0, v, 0.0), lambda: fnp.where(fv > 0, fv, 0.0), 20000),
+        ("reshape, 256x256", lambda: np.reshape(M, (-1,)), lambda: fnp.reshape(fM, (-1,)), 40000),
     ]
 
 
@@ -127,6 +132,28 @@ def _import_seconds(module: str) -> float:
 # Imports are timed as an installed package runs them: with bytecode caches
 # (some shells export PYTHONDONTWRITEBYTECODE, which would time compilation).
 _ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+
+
+def bench_rotation(calls: int = 60000) -> list[tuple[int, float]]:
+    """Added CPU time per call of fnp.exp over 1 and over 10,000 shapes in rotation."""
+    out = []
+    for nshapes in (1, 10000):
+        n = min(nshapes, calls)
+        plain = [np.ones(1 + (k % nshapes)) for k in range(n)]
+        metered = [fnp.asarray(p) for p in plain]
+        with flops.BudgetContext(flop_budget=10**15, quiet=True):
+            for x in metered:
+                fnp.exp(x)  # every shape priced once
+            t = time.process_time()
+            for i in range(calls):
+                fnp.exp(metered[i % n])
+            spent = time.process_time() - t
+        t = time.process_time()
+        for i in range(calls):
+            np.exp(plain[i % n])
+        base = time.process_time() - t
+        out.append((nshapes, (spent - base) / calls * 1e6))
+    return out
 
 
 def bench_import(rounds: int) -> tuple[float, float]:
@@ -285,6 +312,11 @@ def main() -> int:
     print(f"import numpy               {np_ms:8.1f} ms")
     print(f"import flopscope.numpy     {fs_ms:8.1f} ms   (+{fs_ms - np_ms:.1f} ms, target <= {IMPORT_TARGET_MS:g} ms)")
     print(f"\nworst per-call overhead of the targeted rows: {worst:.2f} us")
+    rotation = bench_rotation()
+    one = rotation[0][1]
+    print("\nfnp.exp over shapes in rotation, added CPU time per call")
+    for nshapes, us in rotation:
+        print(f"  {nshapes:>6,} shape{'s' if nshapes > 1 else ' '}  {us:6.2f} us  ({us / one:.1f}x one shape)")
     print("\nflopscope analyze, whole command (median of 3 runs)\n")
     print(f"{'input':<24}{'lines':>7}{'seconds':>10}  target")
     for name, lines, seconds, target in bench_analyzer():
