@@ -27,9 +27,9 @@ demo: $(STAMP)
 	$(VENV)/bin/flopscope check examples/cg_solver.py --shapes n=200,steps=25
 	$(VENV)/bin/flopscope check examples/relu_moments.py --shapes w=256,L=32
 	@echo
-	@echo "== 4. judge: two example submissions over 3 seeds, each unit in an isolated worker =="
+	@echo "== 4. judge: two competition-style solvers of the corpus over 3 seeds, each unit in an isolated worker =="
 	rm -f .demo-results.jsonl
-	$(VENV)/bin/flopscope judge examples/submissions/mc_chunks examples/submissions/diag_moments --seeds 0:3 \
+	$(VENV)/bin/flopscope judge tests/corpus/01_mc_while_chunks tests/corpus/03_diag_moments_blend --seeds 0:3 \
 		--budget 1e7 --workers 2 --out .demo-results.jsonl
 
 test: $(STAMP)

@@ -227,8 +227,7 @@ def refused_verdicts(units: list[Unit], reasons: list[str]) -> list[dict]:
         v["error"] = {"type": "AdmissionError", "message": f"refused by static admission (--admit strict): "
                       f"{len(reasons)} escape(s) from the meter, first {reasons[0]}", "traceback": "\n".join(reasons)}
         v["score"] = _failed_score(u)
-        v["unit"], v["task_options"] = u.key, u.task_options
-        v["limits"] = {"wall_time_s": u.wall_time_s, "memory_mb": u.memory_mb}
+        u.stamp(v)
         v["prediction"] = u.prediction
         v["unit_seconds"] = 0.0
         out.append(v)

@@ -35,6 +35,12 @@ class Unit:
     memory_mb: float | None = 4096.0
     prediction: dict | None = None
 
+    def stamp(self, v: dict) -> dict:
+        """Write the unit's identity, task options and limits into its verdict."""
+        v["unit"], v["task_options"] = self.key, self.task_options
+        v["limits"] = {"wall_time_s": self.wall_time_s, "memory_mb": self.memory_mb}
+        return v
+
     @property
     def key(self) -> str:
         """The unit's identity in a results file (see judge.unit_key)."""
@@ -104,9 +110,7 @@ def run_unit(unit: Unit) -> dict:
         except (ValueError, OSError) as err:
             v = V.empty(unit.submission, sha, unit.task, unit.seed, unit.budget)
             v["error"] = V.error_of(err)
-            v["unit"], v["task_options"] = unit.key, unit.task_options
-            v["limits"] = {"wall_time_s": unit.wall_time_s, "memory_mb": unit.memory_mb}
-            return v
+            return unit.stamp(v)
         scratch = os.path.join(tmp, "scratch")
         os.makedirs(scratch)
         prefix = network_isolation()
@@ -169,9 +173,7 @@ def run_unit(unit: Unit) -> dict:
         v["output"] = _stdout_summary(stdout_path)
         v["submission"]["path"] = unit.submission
         v["prediction"] = unit.prediction
-        v["unit"] = unit.key
-        v["task_options"] = unit.task_options
-        v["limits"] = {"wall_time_s": unit.wall_time_s, "memory_mb": unit.memory_mb}
+        unit.stamp(v)
         v["unit_seconds"] = round(time.perf_counter() - start, 3)
     return v
 
