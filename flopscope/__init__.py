@@ -10,43 +10,42 @@ Importing flopscope does not import SymPy, LibCST or SciPy: only the analyzer
 from __future__ import annotations
 
 from flopscope.costs import COST_MODEL_VERSION
-from flopscope.queries import cost, einsum_cost, pointwise_cost, reduction_cost
-from flopscope.runtime.array import FlopscopeArray, metered
-from flopscope.runtime.context import (
-    BudgetContext,
-    BudgetView,
-    OpRecord,
-    budget,
-    budget_summary,
-    budget_summary_dict,
-    current_budget,
-    current_namespace,
-    namespace,
-    reset_session,
-)
-from flopscope.runtime.errors import (
-    BudgetContextError,
-    BudgetExhaustedError,
-    FlopscopeError,
-    LockdownError,
-    SymmetryError,
-    TimeExhaustedError,
-    UnsupportedOperationError,
-)
-from flopscope import numpy  # noqa: E402  (builds the metered namespace)
-from flopscope.runtime.symmetric import SymmetricTensor, as_symmetric  # noqa: E402
-from flopscope.runtime.lockdown import lockdown  # noqa: E402
 
 __version__ = "0.1.0"
 
+# Everything else loads on first use (PEP 562), so that ``flopscope analyze``, which
+# needs none of the runtime, does not pay for NumPy: ``flops.BudgetContext`` imports
+# the runtime the first time it is read, and is an ordinary attribute from then on.
+_HOMES = {
+    "cost": "flopscope.queries", "einsum_cost": "flopscope.queries", "pointwise_cost": "flopscope.queries",
+    "reduction_cost": "flopscope.queries",
+    "FlopscopeArray": "flopscope.runtime.array", "metered": "flopscope.runtime.array",
+    **{name: "flopscope.runtime.context" for name in (
+        "BudgetContext", "BudgetView", "OpRecord", "budget", "budget_summary", "budget_summary_dict",
+        "current_budget", "current_namespace", "namespace", "reset_session")},
+    **{name: "flopscope.runtime.errors" for name in (
+        "BudgetContextError", "BudgetExhaustedError", "FlopscopeError", "LockdownError", "SymmetryError",
+        "TimeExhaustedError", "UnsupportedOperationError")},
+    "SymmetricTensor": "flopscope.runtime.symmetric", "as_symmetric": "flopscope.runtime.symmetric",
+    "lockdown": "flopscope.runtime.lockdown",
+    "numpy": None, "stats": None,  # submodules: flops.numpy is flopscope.numpy
+}
+
 
 def __getattr__(name: str):
-    # flopscope.stats loads on first use (it needs SciPy on its first call).
-    if name == "stats":
-        import importlib
+    if name not in _HOMES:
+        raise AttributeError(f"module 'flopscope' has no attribute {name!r}")
+    import importlib
 
-        return importlib.import_module("flopscope.stats")
-    raise AttributeError(f"module 'flopscope' has no attribute {name!r}")
+    home = _HOMES[name]
+    value = importlib.import_module(f"flopscope.{name}") if home is None else getattr(importlib.import_module(home), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list:
+    return sorted(set(globals()) | set(__all__))
+
 
 __all__ = [
     "BudgetContext",

@@ -281,8 +281,7 @@ def _collect(path: str) -> Measurement:
     for ledger in ledgers:
         if ledger.explicit and ledger.budget >= 10**30:
             continue  # the context that built --entry's self
-        for op, _ns, file, line, col, _shapes, cost, calls in sites(ledger):
-            flops_ = cost * calls
+        for op, _ns, file, line, col, _shapes, flops_, calls in sites(ledger):
             total += flops_
             if file != path:
                 other += flops_

@@ -3,8 +3,9 @@
 * ``flopscope.costs`` imports nothing of the runtime or the analyzer;
 * the analyzer's modules form layers, each importing only the ones below it:
   values -> facts -> record -> pricing -> evaluation -> builtins -> flow -> statements
-  -> result -> render (loops, model, assets, argspec, diagnostics are leaves);
-* ``import flopscope`` imports neither SymPy, LibCST nor SciPy.
+  -> result -> render (loops, model, assets, argspec, diagnostics, limits, positions are leaves);
+* ``import flopscope`` imports neither SymPy, LibCST nor SciPy, and the analyzer's
+  command line does not import NumPy (it reads no array).
 """
 
 import ast
@@ -18,7 +19,7 @@ ROOT = Path(__file__).resolve().parents[1]
 PKG = ROOT / "flopscope"
 LAYERS = ["values", "facts", "record", "pricing", "evaluation", "builtins", "flow", "statements", "result", "render",
           "driver"]
-LEAVES = {"loops", "model", "assets", "argspec", "diagnostics", "limits"}
+LEAVES = {"loops", "model", "assets", "argspec", "diagnostics", "limits", "positions"}
 
 
 def imported_modules(path: Path) -> set[str]:
@@ -60,6 +61,20 @@ def test_import_flopscope_is_light():
             "print(sorted(m for m in ('sympy', 'libcst', 'scipy') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+def test_the_analyzer_command_does_not_import_numpy(tmp_path):
+    """``flopscope analyze`` loads SymPy and LibCST, and not NumPy or the runtime: its
+    start-up is the part of its time a short solver sees (issue 13)."""
+    solver = tmp_path / "s.py"
+    solver.write_text("import flopscope as flops\nimport flopscope.numpy as fnp\n"
+                      "with flops.BudgetContext(flop_budget=10**6):\n    x = fnp.exp(fnp.ones(n))\n")
+    code = ("import sys\nfrom flopscope.cli import main\n"
+            f"rc = main(['analyze', {str(solver)!r}, '--shapes', 'n=8'])\n"
+            "print(sorted(m for m in ('numpy', 'flopscope.runtime.dispatch') if m in sys.modules), rc)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip().splitlines()[-1] == "[] 0"
+    assert "total: n  = 8  (exact)" in out
 
 
 def test_sympy_reciprocal_sign_defect_is_guarded():

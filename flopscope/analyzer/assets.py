@@ -11,8 +11,6 @@ from __future__ import annotations
 import os
 import zipfile
 
-import numpy as np
-
 _KINDS = {"f": "float", "c": "complex", "b": "bool", "i": "int", "u": "int"}
 
 
@@ -21,6 +19,8 @@ class AssetError(Exception):
 
 
 def _header(stream) -> tuple[tuple, str]:
+    import numpy as np  # only when a solver loads a data file
+
     fmt = np.lib.format
     try:
         version = fmt.read_magic(stream)

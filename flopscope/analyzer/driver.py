@@ -18,7 +18,8 @@ memory ceiling, after which what was analyzed is reported and the rest is unknow
 from __future__ import annotations
 
 import ast
-
+import contextlib
+import gc
 import os
 
 import libcst as cst
@@ -86,12 +87,13 @@ def analyze_source(source: str, path: str = "<source>", shapes: list[str] | None
         raise SourceSyntaxError(f"{path}:{err.lineno or 1}:{err.offset or 1}: syntax error: {err.msg}") from None
     except (MemoryError, RecursionError, ValueError):
         raise SourceSyntaxError(f"{path}:1:1: the file nests too deeply to be parsed") from None
-    try:
-        module = cst.parse_module(source)
-    except cst.ParserSyntaxError as err:
-        raise SourceSyntaxError(f"{path}:{err.raw_line}:{err.raw_column + 1}: syntax error: {err.message}") from None
-    except RecursionError:
-        raise SourceSyntaxError(f"{path}:1:1: the file nests too deeply to be parsed") from None
+    with _collector_paused():
+        try:
+            module = cst.parse_module(source)
+        except cst.ParserSyntaxError as err:
+            raise SourceSyntaxError(f"{path}:{err.raw_line}:{err.raw_column + 1}: syntax error: {err.message}") from None
+        except RecursionError:
+            raise SourceSyntaxError(f"{path}:1:1: the file nests too deeply to be parsed") from None
 
     analyzer = Analyzer(source, path, symbols, values)
     analyzer.real_path = file_path or path
@@ -153,8 +155,9 @@ def analyze_source(source: str, path: str = "<source>", shapes: list[str] | None
         except AnalysisStopped as stop:
             return _minimal_result(analyzer, path, entry, f"{stop.reason} while summarising")
 
-    result = run_within_limits(work, progress, timeout_s=timeout_s, max_memory_mb=max_memory_mb,
-                               show_progress=show_progress)
+    with _tree_frozen():
+        result = run_within_limits(work, progress, timeout_s=timeout_s, max_memory_mb=max_memory_mb,
+                                   show_progress=show_progress)
     result.extra["seconds"] = progress.elapsed_s
     result.extra["peak_mb"] = progress.peak_mb
     if budget_value is not None:
@@ -165,6 +168,35 @@ def analyze_source(source: str, path: str = "<source>", shapes: list[str] | None
         result.budgets.append(BudgetCheck(0, 0, sympy.Integer(budget_value), result.total, result.value, within, label,
                                           None, "--budget", None, budget_value))
     return result
+
+
+@contextlib.contextmanager
+def _collector_paused():
+    """Python's cyclic garbage collector off while LibCST builds the tree: the parse
+    makes no cycles to collect, and each collection would walk the growing tree again
+    (half the parse's time at 32,000 lines)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+@contextlib.contextmanager
+def _tree_frozen():
+    """During the analysis, what exists before it (the tree, the imported modules) is
+    moved out of the collector's sight (``gc.freeze``): collections walk only what the
+    analysis makes. Undone afterwards, unless the process had frozen objects itself."""
+    mine = gc.get_freeze_count() == 0
+    if mine:
+        gc.freeze()
+    try:
+        yield
+    finally:
+        if mine:
+            gc.unfreeze()
 
 
 def _minimal_result(analyzer, path: str, entry: str | None, why: str) -> Analysis:

@@ -176,10 +176,10 @@ class Recorder(Facts):
 
     def pos(self, node: cst.CSTNode) -> Site:
         try:
-            start = self.positions[node].start
-        except KeyError:
+            line, column = self.positions[node]
+        except (KeyError, TypeError):
             return Site(0, 0)
-        return Site(start.line, start.column + 1)
+        return Site(line, column + 1)
 
     def diag(self, node: cst.CSTNode | None, code: str, severity: str, message: str) -> None:
         site = self.pos(node) if node is not None else Site(1, 1)

@@ -15,7 +15,6 @@ import builtins as _py_builtins
 
 import libcst as cst
 import sympy
-from libcst.metadata import MetadataWrapper, PositionProvider
 
 from flopscope.analyzer.diagnostics import (
     ARRAY_ESCAPES,
@@ -84,11 +83,13 @@ class Analyzer(Flow):
     """The abstract interpreter: a program's statements, run on abstract values."""
 
     def run_module(self, module: cst.Module) -> None:
-        wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
-        self.positions = wrapper.resolve(PositionProvider)
-        for node, message in scan_escapes(wrapper.module):
+        from flopscope.analyzer.positions import index
+
+        self.positions, order = index(module)
+        for node, message in scan_escapes(order):
             self.escape(node, message)
-        self.exec_block(wrapper.module.body, self.module_scope)
+        del order
+        self.exec_block(module.body, self.module_scope)
 
     def exec_block(self, stmts, scope: Scope) -> None:
         for stmt in stmts:
@@ -105,7 +106,7 @@ class Analyzer(Flow):
 
     def exec_stmt(self, stmt: cst.CSTNode, scope: Scope) -> None:
         try:
-            self.progress.line = self.positions[stmt].start.line
+            self.progress.line = self.positions[stmt][0]
         except (KeyError, TypeError):
             pass
         if isinstance(stmt, cst.SimpleStatementLine):
@@ -759,27 +760,57 @@ _SCALAR_ARRAY_METHODS = frozenset(n for n, spec in ARRAY_METHODS.items() if spec
     "real", "imag", "conj", "conjugate", "T", "mT"}
 
 
-def scan_escapes(module: cst.Module) -> list:
+def scan_escapes(order: list) -> list:
     """Every escape from the meter the source shows (FS112), as (node, message) pairs,
     wherever it is: code the abstract run does not reach (a function never called, a
     branch not taken) is scanned too. Names are resolved through the file's imports
     (``import sys as s``, ``from os import system``), Python's builtins, and the names
     the file binds to flopscope's objects (``A = fnp.ones(n)``); what only the values
-    tell (``setattr`` on an array passed as an argument) the run reports."""
+    tell (``setattr`` on an array passed as an argument) the run reports.
+
+    ``order`` is the file's nodes in source order (:func:`positions.index`); each pass
+    below reads it as a visitor would walk the tree, parents before children."""
+    skip: set = set()  # the dotted names of import aliases are names, not expressions
+    for node in order:
+        if isinstance(node, cst.ImportAlias):
+            skip.update(id(part) for part in _name_parts(node.name))
+            if node.asname is not None:
+                skip.update(id(part) for part in _name_parts(node.asname.name))
     aliases = _ImportAliases()
-    module.visit(aliases)
+    _visit(aliases, order, skip)
     held = _MeterNames(aliases.names)
     for _ in range(4):  # B = A.T after A = fnp.ones(n): a few passes reach a fixed point
         before = len(held.names)
-        module.visit(held)
+        _visit(held, order, skip)
         if len(held.names) == before:
             break
     scan = _EscapeScan(aliases.names, held)
-    module.visit(scan)
+    _visit(scan, order, skip)
     return scan.found
 
 
-class _ImportAliases(cst.CSTVisitor):
+def _name_parts(node) -> list:
+    parts = [node]
+    while isinstance(node, cst.Attribute):
+        parts.append(node.attr)
+        node = node.value
+        parts.append(node)
+    return parts
+
+
+def _visit(visitor, order: list, skip: set) -> None:
+    """Call ``visitor.visit_<Type>(node)`` for each node of ``order`` that has one."""
+    methods: dict = {}
+    for node in order:
+        kind = type(node)
+        method = methods.get(kind, _visit)
+        if method is _visit:
+            method = methods[kind] = getattr(visitor, "visit_" + kind.__name__, None)
+        if method is not None and id(node) not in skip:
+            method(node)
+
+
+class _ImportAliases:
     """name -> the dotted names the file's imports bind to it (in any scope)."""
 
     def __init__(self) -> None:
@@ -823,7 +854,7 @@ def _roots(node) -> list:
             return []
 
 
-class _MeterNames(cst.CSTVisitor):
+class _MeterNames:
     """Names the file binds to one of the meter's objects (``A = fnp.ones(n)``,
     ``rng = fnp.random.default_rng(0)``, ``with flops.BudgetContext(...) as b``),
     so that ``rng._impl`` or ``A.reshape(-1).base`` is seen wherever it is."""
@@ -889,7 +920,7 @@ class _MeterNames(cst.CSTVisitor):
         self.bind(node.target, node.iter)
 
 
-class _EscapeScan(cst.CSTVisitor):
+class _EscapeScan:
     def __init__(self, aliases: dict, held: _MeterNames) -> None:
         self.aliases = aliases
         self.held = held
@@ -932,9 +963,6 @@ class _EscapeScan(cst.CSTVisitor):
         if not isinstance(node.names, cst.ImportStar):
             for alias in node.names:
                 self.flag(node, import_escape(f"{module}.{_dotted(alias.name)}"))
-
-    def visit_ImportAlias(self, node: cst.ImportAlias) -> bool:
-        return False  # its names are not expressions
 
     # -------------------------------------------------------------- names and attributes
 

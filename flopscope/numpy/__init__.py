@@ -42,3 +42,5 @@ def __getattr__(name: str):
 def __dir__():
     return sorted(set(globals()) | set(_SUBMODULES))
 
+
+import flopscope.runtime.symmetric  # noqa: E402,F401  (symmetric operands: the runtime's hook for them)

@@ -18,7 +18,7 @@ from flopscope.costs import OPS
 from flopscope.costs.registry import ShapeError
 from flopscope.runtime import dispatch
 from flopscope.runtime.errors import UnsupportedOperationError
-from flopscope.runtime.ledger import charge_id
+from flopscope.runtime.ledger import make_charge
 
 _nd = np.ndarray
 _PY_NUMBERS = (int, float, complex, bool)
@@ -62,12 +62,12 @@ class _Priced:
                 if "numpy.matrix" in str(err):
                     raise UnsupportedOperationError(f"flopscope.numpy.{self.name}: {err}") from None
                 dispatch.refuse(run, tuple(operands), {}, err)
-            entry = (cost, charge_id(self.name, shapes, cost))
+            entry = (cost, make_charge(self.name, shapes, cost))
             if key[1] is not None:
                 dispatch._cache_put(self.cache, key, entry)
-        cost, cid = entry
+        cost, charge = entry
         raw = tuple(dispatch.operand(x)[0] if isinstance(x, _nd) else dispatch.unwrap(x) for x in operands)
-        return dispatch.execute(self.name, cost, cid, run, raw, {}, t0, dispatch.wrap_counted)
+        return dispatch.execute(self.name, cost, charge, run, raw, {}, t0, dispatch.wrap_counted)
 
 
 class ConcatIndex(_Priced):

@@ -29,7 +29,7 @@ from flopscope.costs.registry import ShapeError, bind
 from flopscope.numpy import _build
 from flopscope.runtime import dispatch as _dispatch
 from flopscope.runtime.errors import UnsupportedOperationError
-from flopscope.runtime.ledger import charge_id as _charge_id
+from flopscope.runtime.ledger import make_charge as _make_charge
 
 _nprandom = _np.random
 _bind = bind
@@ -99,7 +99,7 @@ def _call(h: _Handler, fn: Callable, args: tuple, kwargs: dict) -> Any:
         except ShapeError as err:
             scratch = getattr(h.scratch(), h.method)
             _dispatch.refuse(scratch, args, kwargs, err, b.operands)
-        entry = (cost, _charge_id(h.name, shapes, cost))
+        entry = (cost, _make_charge(h.name, shapes, cost))
         if skey is not None:
             if len(h.cache) >= _CACHE_LIMIT:
                 h.cache.clear()
@@ -108,8 +108,8 @@ def _call(h: _Handler, fn: Callable, args: tuple, kwargs: dict) -> Any:
         if len(h.fast) >= _CACHE_LIMIT:
             h.fast.clear()
         h.fast[fast] = entry
-    cost, cid = entry
-    r = _execute(h.name, cost, cid, fn, _unwrap(args), _unwrap_kwargs(kwargs) if kwargs else kwargs, t0, _wrap)
+    cost, charge = entry
+    r = _execute(h.name, cost, charge, fn, _unwrap(args), _unwrap_kwargs(kwargs) if kwargs else kwargs, t0, _wrap)
     out = static.get("out")
     return r if out is None else out
 

@@ -16,15 +16,16 @@ from flopscope.runtime.errors import BudgetContextError, TimeExhaustedError
 from flopscope.runtime.lockdown import Lockable
 from flopscope.runtime.ledger import (
     ACTIVE,
-    CHARGES,
     INF,
     OPEN,
     SESSION,
     Ledger,
     current_frame,
     entries,
+    logged_flops,
     pop_frame,
     push_frame,
+    records,
 )
 
 
@@ -33,13 +34,15 @@ class OpRecord:
     """One entry of a context's op log.
 
     Calls of the same op at the same call site, in the same namespace, on the same
-    input shapes and at the same cost are counted in one record (``calls``).
+    input shapes and at the same cost are counted in one record (``calls``). A call
+    site keeps its first 16 distinct shapes apart; the calls after those, on other
+    shapes, are one record with ``shapes`` and ``cost`` None and their exact ``flops``.
     """
 
     op: str
     namespace: str | None
-    shapes: tuple
-    cost: int  # FLOPs of one call
+    shapes: tuple | None
+    cost: int | None  # FLOPs of one call
     calls: int
     flops: int  # cost * calls
     file: str
@@ -84,13 +87,12 @@ _DECLARED: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
 def _check_ledger(ledger: Ledger) -> None:
     """The ledger's usage is the sum of its op log's charges, and its budget the one
     declared; otherwise it was written to from outside the meter (BudgetContextError)."""
-    logged = 0
-    for key, rec in list(ledger.log.items()):
-        logged += rec[0] * CHARGES[key[0]][2]
+    logged = logged_flops(ledger)
     declared = _DECLARED.get(ledger, ledger.budget)
     if logged != ledger.used or declared != ledger.budget:
         raise BudgetContextError(
-            f"the budget's ledger was modified outside the meter (used {ledger.used!r}, charged {logged:,}; "
+            f"the budget's ledger was modified outside the meter (used {ledger.used!r}, charged "
+            f"{'a price other than its charge' if logged is None else format(logged, ',')}; "
             f"budget {ledger.budget!r}, declared {declared!r}): the run is void")
 
 
@@ -231,11 +233,11 @@ class BudgetContext(metaclass=Lockable):
 
     @property
     def flopscope_backend_time_s(self) -> float:
-        return sum(rec[1] for rec in list(self._ledger.log.values()))
+        return sum(rec[1] for *_site, rec in records(self._ledger))
 
     @property
     def flopscope_overhead_time_s(self) -> float:
-        return sum(rec[2] for rec in list(self._ledger.log.values()))
+        return sum(rec[2] for *_site, rec in records(self._ledger))
 
     @property
     def residual_wall_time_s(self) -> float:
@@ -254,19 +256,20 @@ class BudgetContext(metaclass=Lockable):
 
 def op_records(ledger: Ledger) -> tuple[OpRecord, ...]:
     merged: dict[tuple, list] = {}
-    for op, ns, file, line, shapes, cost, calls, backend, overhead in entries(ledger):
+    for op, ns, file, line, shapes, cost, calls, backend, overhead, flops in entries(ledger):
         # Two instructions on one line (a + b + c) are one record per op and shapes.
         key = (op, ns, file, line, shapes, cost)
         rec = merged.get(key)
         if rec is None:
-            merged[key] = [calls, backend, overhead]
+            merged[key] = [calls, backend, overhead, flops]
         else:
             rec[0] += calls
             rec[1] += backend
             rec[2] += overhead
+            rec[3] += flops
     return tuple(
-        OpRecord(op, ns or None, shapes, cost, calls, cost * calls, file, line, backend, overhead)
-        for (op, ns, file, line, shapes, cost), (calls, backend, overhead) in merged.items()
+        OpRecord(op, ns or None, shapes, cost, calls, flops, file, line, backend, overhead)
+        for (op, ns, file, line, shapes, cost), (calls, backend, overhead, flops) in merged.items()
     )
 
 

@@ -13,10 +13,11 @@ for every other table op, ``call_einsum``, ``call_free``). Each one:
 4. runs NumPy, then charges the ledger and adds to its op log, keeping the
    backend time (inside NumPy) apart from the overhead (everything else).
 
-The op log key is (charge id, namespace, call-site code, instruction offset):
-a charge id numbers an (op, shapes, cost) triple and lives in the cost caches,
-so the hot path hashes only ints and strings. The call site is the first frame
-outside flopscope's own runtime files.
+The op log is keyed by (op, namespace, call-site code, instruction offset), and
+under each site by the charge (an (op, shapes, cost) triple that lives in the
+price caches) for its first ``SHAPES_PER_SITE`` charges (see ledger.py): the hot
+path hashes only ints and strings. The call site is the first frame outside
+flopscope's own runtime files.
 
 A NumPy error that refuses the arguments charges nothing: NumPy raises it again
 for data-free stand-ins of the operands (see ``refused``). Any other failure keeps
@@ -42,7 +43,7 @@ import numpy as np
 from flopscope.costs import OPS
 from flopscope.costs.registry import OpSpec, ShapeError, bind, normalize_sequences
 from flopscope.runtime.errors import BudgetContextError, BudgetExhaustedError, TimeExhaustedError, UnsupportedOperationError
-from flopscope.runtime.ledger import ACTIVE, CHARGES, charge_id, current_frame
+from flopscope.runtime.ledger import ACTIVE, GENUINE, SHAPES_PER_SITE, Charge, current_frame, make_charge
 
 _nd = np.ndarray
 _view = np.ndarray.view
@@ -177,7 +178,7 @@ def unwrap(x: Any) -> Any:
     if t is FA:
         return _view(x, _nd)
     if t is list or t is tuple:
-        items = [unwrap(v) for v in x]
+        items = [_view(v, _nd) if type(v) is FA else unwrap(v) for v in x]
         return items if t is list else tuple(items)
     if t is ST:
         return _view(x, _nd)
@@ -315,11 +316,11 @@ def _exhausted(ledger, ns: str, name: str, cost: int) -> BudgetExhaustedError:
     return BudgetExhaustedError(name, cost, ledger.used, ledger.budget, ns or None, f"{f}:{line}")
 
 
-def site_record(ledger, ns: str, cid: int) -> list:
+def site_record(ledger, ns: str, charge: Charge, cost: int) -> list:
     """The op-log record for this charge at the caller's call site, created if new.
 
     It is looked up before the backend runs: after a large NumPy call the
-    caches are cold, so the work left for afterwards is three counter updates.
+    caches are cold, so the work left for afterwards is four counter updates.
     A record whose call then fails keeps ``calls == 0`` and is not reported.
     """
     f = _getframe(2)
@@ -331,13 +332,23 @@ def site_record(ledger, ns: str, cid: int) -> list:
             break
         code = f.f_code
     if f is None:
-        code, key = None, (cid, ns, 0, 0)
+        code, key = None, (charge.name, ns, 0, 0)
     else:
-        key = (cid, ns, id(code), f.f_lasti)
-    log = ledger.log
-    rec = log.get(key)
+        key = (charge.name, ns, id(code), f.f_lasti)
+    site = ledger.log.get(key)
+    if site is None:
+        site = ledger.log[key] = [code, {}, None]  # the site keeps the code object, so its id stays unique
+    by_charge = site[1]
+    rec = by_charge.get(id(charge))  # (the record holds the charge, so its id stays unique)
     if rec is None:
-        rec = log[key] = [0, 0.0, 0.0, code]  # the record keeps the code object, so its id stays unique
+        if cost != charge.cost or charge not in GENUINE:  # a price cache written to from outside
+            raise BudgetContextError(f"the price of {charge.name} was modified outside the meter: the run is void")
+        if len(by_charge) < SHAPES_PER_SITE:
+            rec = by_charge[id(charge)] = [0, 0.0, 0.0, charge, 0]
+        else:  # a site whose shapes keep changing: the rest of its calls share one record
+            rec = site[2]
+            if rec is None:
+                rec = site[2] = [0, 0.0, 0.0, None, 0]
     return rec
 
 
@@ -347,6 +358,7 @@ def settle(ledger, rec: list, cost: int, t0: float, t1: float, t2: float, name: 
     rec[0] += 1
     rec[1] += t2 - t1
     rec[2] += (t1 - t0) + (_pc() - t2)
+    rec[4] += cost
     if t2 > ledger.deadline:
         raise _time_out(ledger, name, t2, ran=True)
 
@@ -412,7 +424,7 @@ def foreign_thread(ledger, name: str) -> BudgetContextError:
     )
 
 
-def execute(name: str, cost: int, cid: int, fn: Callable, args: tuple, kwargs: dict, t0: float, wrapper: Callable) -> Any:
+def execute(name: str, cost: int, charge: tuple, fn: Callable, args: tuple, kwargs: dict, t0: float, wrapper: Callable) -> Any:
     """Check the deadline and the budget, run ``fn``, charge, and wrap the result."""
     fr = _active_get()
     if fr is None or fr[0] is None:
@@ -424,7 +436,7 @@ def execute(name: str, cost: int, cid: int, fn: Callable, args: tuple, kwargs: d
         raise _time_out(ledger, name, t0, ran=False)
     if ledger.used + cost > ledger.budget:
         raise _exhausted(ledger, ns, name, cost)
-    rec = site_record(ledger, ns, cid)
+    rec = site_record(ledger, ns, charge, cost)
     t1 = _pc()
     try:
         r = fn(*args, **kwargs)
@@ -471,7 +483,7 @@ def _price(h: UfuncHandler, key: tuple, raw: tuple, kwargs: dict) -> tuple:
         cost = spec.cost(key)
     except ShapeError as err:
         refuse(h.ufunc, raw, kwargs, err)
-    return _cache_put(h.cache, key, (cost, charge_id(h.name, key, cost)))
+    return _cache_put(h.cache, key, (cost, make_charge(h.name, key, cost)))
 
 
 def make_unary(h: UfuncHandler) -> Callable:
@@ -496,7 +508,7 @@ def make_unary(h: UfuncHandler) -> Callable:
         entry = cache.get(key)
         if entry is None:
             entry = _price(h, key, (xr,), {})
-        cost, cid = entry
+        cost, charge = entry
         fr = _active_get()
         if fr is None or fr[0] is None:
             fr = current_frame()
@@ -507,7 +519,7 @@ def make_unary(h: UfuncHandler) -> Callable:
             raise _time_out(ledger, name, t0, ran=False)
         if ledger.used + cost > ledger.budget:
             raise _exhausted(ledger, ns, name, cost)
-        rec = site_record(ledger, ns, cid)
+        rec = site_record(ledger, ns, charge, cost)
         t1 = _pc()
         try:
             r = uf(xr)
@@ -526,6 +538,7 @@ def make_unary(h: UfuncHandler) -> Callable:
         rec[0] += 1
         rec[1] += t2 - t1
         rec[2] += (t1 - t0) + (_pc() - t2)
+        rec[4] += cost
         if t2 > ledger.deadline:
             raise _time_out(ledger, name, t2, ran=True)
         return r
@@ -566,7 +579,7 @@ def make_binary(h: UfuncHandler) -> Callable:
         entry = cache.get(key)
         if entry is None:
             entry = _price(h, key, (xr, yr), {})
-        cost, cid = entry
+        cost, charge = entry
         fr = _active_get()
         if fr is None or fr[0] is None:
             fr = current_frame()
@@ -577,7 +590,7 @@ def make_binary(h: UfuncHandler) -> Callable:
             raise _time_out(ledger, name, t0, ran=False)
         if ledger.used + cost > ledger.budget:
             raise _exhausted(ledger, ns, name, cost)
-        rec = site_record(ledger, ns, cid)
+        rec = site_record(ledger, ns, charge, cost)
         t1 = _pc()
         try:
             r = uf(xr, yr)
@@ -596,6 +609,7 @@ def make_binary(h: UfuncHandler) -> Callable:
         rec[0] += 1
         rec[1] += t2 - t1
         rec[2] += (t1 - t0) + (_pc() - t2)
+        rec[4] += cost
         if t2 > ledger.deadline:
             raise _time_out(ledger, name, t2, ran=True)
         return r
@@ -690,8 +704,16 @@ def _arg_key(a: Any) -> Any:
     if t is tuple or t is list:  # (a list of arrays: concatenate, stack, block, ...)
         if len(a) > 64:
             return None
-        items = tuple(_arg_key(x) for x in a)
-        return None if None in items else (t, items)
+        items = []
+        for x in a:
+            if type(x) in PLAIN_ARRAY_TYPES:
+                items.append(x.shape)
+                continue
+            k = _arg_key(x)
+            if k is None:
+                return None
+            items.append(k)
+        return (t, tuple(items))
     return None
 
 
@@ -758,15 +780,15 @@ def call_bound(name: str, spec: OpSpec, fn: Callable, args: tuple, kwargs: dict,
             cost = spec.cost(shapes, **b.static)
         except ShapeError as err:
             refuse(fn, args, kwargs, err, b.operands)
-        entry = (cost, charge_id(name, shapes, cost))
+        entry = (cost, make_charge(name, shapes, cost))
         if skey is not None:
             _cache_put(cache, key, entry)
     if fkey is not None and b.given.get("out") is None and not _holds_array(b.static):
         # (an array given as a static argument, e.g. repeat's counts or fft's n, is
         # keyed by its shape only: its value sets the cost, so it is priced each call)
         _cache_put(cache, fkey, entry)
-    cost, cid = entry
-    r = execute(name, cost, cid, fn, raw_args, raw_kwargs, t0, wrapper)
+    cost, charge = entry
+    r = execute(name, cost, charge, fn, raw_args, raw_kwargs, t0, wrapper)
     return r, b.given.get("out")
 
 
@@ -802,8 +824,8 @@ def make_reduction(h: OpHandler) -> Callable:
         entry = cache.get(key)
         if entry is None:
             cost = h.spec.cost(key)
-            entry = _cache_put(cache, key, (cost, charge_id(name, key, cost)))
-        cost, cid = entry
+            entry = _cache_put(cache, key, (cost, make_charge(name, key, cost)))
+        cost, charge = entry
         out = None
         if kwargs:
             out = kwargs.get("out")
@@ -822,7 +844,7 @@ def make_reduction(h: OpHandler) -> Callable:
             raise _time_out(ledger, name, t0, ran=False)
         if ledger.used + cost > ledger.budget:
             raise _exhausted(ledger, ns, name, cost)
-        rec = site_record(ledger, ns, cid)
+        rec = site_record(ledger, ns, charge, cost)
         t1 = _pc()
         try:
             r = fn(ar, *args, **kwargs)
@@ -841,6 +863,7 @@ def make_reduction(h: OpHandler) -> Callable:
         rec[0] += 1
         rec[1] += t2 - t1
         rec[2] += (t1 - t0) + (_pc() - t2)
+        rec[4] += cost
         if t2 > ledger.deadline:
             raise _time_out(ledger, name, t2, ran=True)
         return r
@@ -880,7 +903,7 @@ def _einsum_price(subscripts: str, shapes: tuple, raws: list, kwargs: dict) -> t
     except ShapeError as err:
         kw = {k: v for k, v in kwargs.items() if k != "optimize"}
         refuse(np.einsum, (subscripts, *raws), kw, err)
-    return _cache_put(_EINSUM_CACHE, (subscripts, shapes), (cost, path, charge_id("einsum", shapes, cost)))
+    return _cache_put(_EINSUM_CACHE, (subscripts, shapes), (cost, path, make_charge("einsum", shapes, cost)))
 
 
 def call_einsum(operands: tuple, kwargs: dict) -> Any:
@@ -926,7 +949,7 @@ def call_einsum(operands: tuple, kwargs: dict) -> Any:
         entry = _EINSUM_CACHE.get((subscripts, shapes_t)) if not kwargs else None
     if entry is None:
         entry = _einsum_price(subscripts, shapes_t, raws, kwargs)
-    cost, path, cid = entry
+    cost, path, charge = entry
     if kwargs:
         out = kwargs.get("out")
         kwargs = unwrap_kwargs(kwargs)
@@ -946,7 +969,7 @@ def call_einsum(operands: tuple, kwargs: dict) -> Any:
         raise _time_out(ledger, "einsum", t0, ran=False)
     if ledger.used + cost > ledger.budget:
         raise _exhausted(ledger, ns, "einsum", cost)
-    rec = site_record(ledger, ns, cid)
+    rec = site_record(ledger, ns, charge, cost)
     t1 = _pc()
     try:
         r = _np_einsum(subscripts, *raws, **kwargs)
@@ -965,6 +988,7 @@ def call_einsum(operands: tuple, kwargs: dict) -> Any:
     rec[0] += 1
     rec[1] += t2 - t1
     rec[2] += (t1 - t0) + (_pc() - t2)
+    rec[4] += cost
     if t2 > ledger.deadline:
         raise _time_out(ledger, "einsum", t2, ran=True)
     return r

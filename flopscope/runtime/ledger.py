@@ -5,13 +5,15 @@ and the op log. The hot path in :mod:`flopscope.runtime.dispatch` reads and
 updates it directly (slots, no properties); users see it only through the
 read-only :class:`~flopscope.runtime.context.BudgetContext`.
 
-The op log is aggregated: one entry per distinct (charge, namespace, call
-site), holding ``[calls, backend seconds, overhead seconds, code object]``. A
-charge is an interned (op name, input shapes, cost) triple, numbered in
-``CHARGES``; a call site is a code object and an instruction offset, turned
-into file and line only when the log is read. The log's size is bounded by the
-number of distinct call sites and shapes, not by the number of calls, and the
-hot path hashes only ints and strings.
+The op log is aggregated: one entry per distinct (op, namespace, call site),
+``[code object, {charge id: record}, overflow record]``, and under it one record per
+charge (op name, input shapes, cost) seen there, ``[calls, backend seconds,
+overhead seconds, charge, FLOPs]``, for the first ``SHAPES_PER_SITE`` charges; later
+charges share the overflow record (its charge is None, its FLOPs exact). A call
+site is a code object and an instruction offset, turned into file and line only
+when the log is read. The log's size is bounded by the number of distinct call
+sites, not by the number of calls or of shapes, and the hot path hashes only ints
+and strings.
 
 The active ledger and namespace live in a ContextVar, so contexts are per
 thread and per asyncio task. A thread with no explicit context charges its own
@@ -23,25 +25,39 @@ from __future__ import annotations
 import os
 import threading
 import time
+import weakref
 from contextvars import ContextVar
 
 INF = float("inf")
 
-# Interned (op name, input shapes, cost) triples; the op log refers to them by index.
-CHARGES: list[tuple[str, tuple, int]] = []
-_CHARGE_IDS: dict[tuple, int] = {}
-_CHARGE_LOCK = threading.Lock()
+# How many distinct charges (input shapes) one call site keeps apart; the calls of a
+# site beyond them share one record whose FLOPs are still summed exactly.
+SHAPES_PER_SITE = 16
 
 
-def charge_id(name: str, shapes: tuple, cost: int) -> int:
-    """The number of this (op, shapes, cost) triple (called on cache misses only)."""
-    key = (name, shapes, cost)
-    with _CHARGE_LOCK:
-        cid = _CHARGE_IDS.get(key)
-        if cid is None:
-            cid = _CHARGE_IDS[key] = len(CHARGES)
-            CHARGES.append(key)
-    return cid
+class Charge:
+    """The charge of one priced call: op name, input shapes, cost. Made on a price
+    cache miss and kept in the cache; the op log refers to it, so a charge lives as
+    long as a cache or a log holds it and no longer."""
+
+    __slots__ = ("name", "shapes", "cost", "__weakref__")
+
+    def __init__(self, name: str, shapes: tuple, cost: int) -> None:
+        self.name, self.shapes, self.cost = name, shapes, cost
+
+    def __repr__(self) -> str:
+        return f"Charge({self.name!r}, {self.shapes!r}, {self.cost!r})"
+
+
+# The charges the runtime made: a record is opened only for one of them, at its cost
+# (a price cache rewritten from outside is caught there, or by the ledger's audit).
+GENUINE: "weakref.WeakSet[Charge]" = weakref.WeakSet()
+
+
+def make_charge(name: str, shapes: tuple, cost: int) -> Charge:
+    charge = Charge(name, shapes, cost)
+    GENUINE.add(charge)
+    return charge
 
 
 # Decoded positions, keyed by the code object itself (ids are reused once a code
@@ -86,29 +102,49 @@ def col_of(code, lasti: int) -> int:
     return col
 
 
+def records(ledger: "Ledger"):
+    """The op log's records: (op, namespace, code, instruction offset, record)."""
+    for (name, ns, _code_id, lasti), (code, by_charge, overflow) in list(ledger.log.items()):
+        for rec in list(by_charge.values()):
+            if rec[0]:  # a record looked up for a call that then failed without a charge has none
+                yield name, ns, code, lasti, rec
+        if overflow is not None and overflow[0]:
+            yield name, ns, code, lasti, overflow
+
+
+def logged_flops(ledger: "Ledger") -> int | None:
+    """The FLOPs of every record of the op log (the ledger's usage, when nothing wrote
+    to it), or None if a record's FLOPs are not its calls times its charge's cost."""
+    total = 0
+    for _name, _ns, _code, _lasti, rec in records(ledger):
+        charge = rec[3]
+        if charge is not None and rec[4] != rec[0] * charge.cost:
+            return None
+        total += rec[4]
+    return total
+
+
 def sites(ledger: "Ledger"):
-    """The op log by source position: (op, namespace, file, line, col, shapes, cost, calls)."""
-    for (cid, ns, _code_id, lasti), (calls, _backend, _overhead, code) in list(ledger.log.items()):
-        if not calls:
-            continue
-        name, shapes, cost = CHARGES[cid]
+    """The op log by source position: (op, namespace, file, line, col, shapes, flops, calls);
+    shapes is None for the calls past a site's first ``SHAPES_PER_SITE`` charges."""
+    for name, ns, code, lasti, (calls, _backend, _overhead, charge, flops) in records(ledger):
+        shapes = None if charge is None else charge.shapes
         if code is None:
-            yield name, ns, "<flopscope>", 0, 0, shapes, cost, calls
+            yield name, ns, "<flopscope>", 0, 0, shapes, flops, calls
         else:
-            yield name, ns, code.co_filename, line_of(code, lasti), col_of(code, lasti), shapes, cost, calls
+            yield name, ns, code.co_filename, line_of(code, lasti), col_of(code, lasti), shapes, flops, calls
 
 
 def entries(ledger: "Ledger"):
-    """The decoded op log: (op, namespace, file, line, shapes, cost, calls, backend, overhead)."""
-    for (cid, ns, _code_id, lasti), (calls, backend, overhead, code) in list(ledger.log.items()):
-        if not calls:  # looked up for a call that then failed without a charge
-            continue
-        name, shapes, cost = CHARGES[cid]
+    """The decoded op log: (op, namespace, file, line, shapes, cost, calls, backend, overhead, flops);
+    shapes and cost are None for the calls past a site's first ``SHAPES_PER_SITE`` charges."""
+    for name, ns, code, lasti, (calls, backend, overhead, charge, flops) in records(ledger):
+        shapes, cost = (None, None) if charge is None else (charge.shapes, charge.cost)
         if code is None:
             file, line = "<flopscope>", 0
         else:
             file, line = code.co_filename, line_of(code, lasti)
-        yield name, ns, file, line, shapes, cost, calls, backend, overhead
+        yield name, ns, file, line, shapes, cost, calls, backend, overhead, flops
 
 
 class Ledger:

@@ -254,6 +254,11 @@ def lockdown(scratch_dir: str | os.PathLike | None = None, trusted_files: list |
         import scipy.special  # noqa: F401
     except ImportError:
         pass
+    import flopscope
+
+    for name in flopscope.__all__:  # flopscope's names load on first use: all of them now
+        if name != "stats" or "flopscope.stats" in sys.modules:
+            getattr(flopscope, name)
 
     _STATE["roots"] = _trusted_roots()
     _STATE["trusted_files"] = frozenset(os.path.abspath(os.fspath(f)) for f in trusted_files)

@@ -29,8 +29,7 @@ def build(ledgers: Iterable[Ledger], root: str | None, by_namespace: bool, *, se
     overhead_total = 0.0
     for ledger in ledgers:
         used += ledger.used
-        for op, ns, _file, _line, _shapes, cost, calls, backend, overhead in entries(ledger):
-            flops = cost * calls
+        for op, ns, _file, _line, _shapes, _cost, calls, backend, overhead, flops in entries(ledger):
             calls_total += calls
             backend_total += backend
             overhead_total += overhead

@@ -182,7 +182,7 @@ def _price(cache: dict, name: str, category: str, shapes: tuple, groups: tuple) 
             entry = (None, None, None)
         else:
             cost, out_groups = priced
-            entry = (cost, dispatch.charge_id(name, shapes, cost), out_groups)
+            entry = (cost, dispatch.make_charge(name, shapes, cost), out_groups)
         if len(cache) >= 4096:
             cache.clear()
         cache[key] = entry
@@ -205,11 +205,11 @@ def call_ufunc(h: Any, inputs: tuple) -> Any:
         return h.call(*[_view(x, FlopscopeArray) if type(x) is SymmetricTensor else x for x in inputs])
     shapes = tuple(dispatch.shape_of(x) for x in plain)
     groups = tuple(_groups_of(x) for x in inputs)
-    cost, cid, out_groups = _price(_UFUNC_CACHE, h.name, h.spec.category, shapes, groups)
+    cost, charge, out_groups = _price(_UFUNC_CACHE, h.name, h.spec.category, shapes, groups)
     if cost is None:  # no discount: the ordinary path on plain metered views
         return h.call(*[_view(x, FlopscopeArray) if type(x) is SymmetricTensor else x for x in inputs])
     t0 = dispatch._pc()
-    return dispatch.execute(h.name, cost, cid, h.ufunc, plain, {}, t0, lambda r: _retag(r, out_groups))
+    return dispatch.execute(h.name, cost, charge, h.ufunc, plain, {}, t0, lambda r: _retag(r, out_groups))
 
 
 def call_reduction(h: Any, a: SymmetricTensor, args: tuple, kwargs: dict) -> Any:
@@ -220,10 +220,10 @@ def call_reduction(h: Any, a: SymmetricTensor, args: tuple, kwargs: dict) -> Any
     t0 = dispatch._pc()
     spec = h.spec
     ar = _view(a, _nd)
-    cost, cid, _ = _price(_REDUCTION_CACHE, h.name, spec.category, (ar.shape,), (_groups_of(a),))
+    cost, charge, _ = _price(_REDUCTION_CACHE, h.name, spec.category, (ar.shape,), (_groups_of(a),))
     if cost is None:  # not a discounted category: the table's own cost
         cost = spec.cost((ar.shape,))
-        cid = dispatch.charge_id(h.name, (ar.shape,), cost)
+        charge = dispatch.make_charge(h.name, (ar.shape,), cost)
     out = None
     if kwargs:
         out = kwargs.get("out")
@@ -234,7 +234,7 @@ def call_reduction(h: Any, a: SymmetricTensor, args: tuple, kwargs: dict) -> Any
         if out_at is not None and len(args) > out_at:
             out = args[out_at]
         args = dispatch.unwrap(tuple(args))
-    r = dispatch.execute(h.name, cost, cid, h.fn, (ar,) + tuple(args), kwargs, t0, h.wrapper)
+    r = dispatch.execute(h.name, cost, charge, h.fn, (ar,) + tuple(args), kwargs, t0, h.wrapper)
     return r if out is None else out
 
 
@@ -252,9 +252,9 @@ def einsum_price(subscripts: str, shapes: tuple, arrays: tuple, raws: list, kwar
         return entry
     # The plain pricing validates the call (NumPy's own error, nothing charged) and
     # gives the contraction order, which declared symmetry does not change.
-    _plain_cost, path, _cid = dispatch._einsum_price(subscripts, shapes, raws, kwargs)
+    _plain_cost, path, _charge = dispatch._einsum_price(subscripts, shapes, raws, kwargs)
     cost = sym.einsum_cost(shapes, subscripts=subscripts, pattern=pattern)
-    entry = (cost, path, dispatch.charge_id("einsum", shapes, cost))
+    entry = (cost, path, dispatch.make_charge("einsum", shapes, cost))
     if len(_EINSUM_CACHE) >= 4096:
         _EINSUM_CACHE.clear()
     _EINSUM_CACHE[key] = entry

@@ -30,7 +30,7 @@ from flopscope.costs.registry import ShapeError, bind
 from flopscope.costs.table_stats import DENSITY_METHODS, DISTRIBUTIONS, METHODS, QUANTILE_METHODS
 from flopscope.runtime import dispatch
 from flopscope.runtime.errors import UnsupportedOperationError
-from flopscope.runtime.ledger import charge_id
+from flopscope.runtime.ledger import make_charge
 
 _nd = np.ndarray
 _REAL_KINDS = frozenset("biuf")
@@ -86,7 +86,7 @@ class _Method:
                 cost = self.spec.cost(shapes, **static)
             except ShapeError as err:
                 raise ValueError(f"{self.name.partition('.')[2]}: {err}") from None
-            entry = (cost, charge_id(self.name, shapes, cost))
+            entry = (cost, make_charge(self.name, shapes, cost))
             if key[1] is not None:
                 dispatch._cache_put(self.cache, key, entry)
         return entry
@@ -120,9 +120,9 @@ def _pointwise(m: _Method) -> Callable:
         if first not in raws:
             raise TypeError(f"{label}() missing required argument {first!r}")
         shapes = tuple(np.shape(raws[p]) for p in m.params if p in raws)
-        cost, cid = m.price(shapes, {}, args, kwargs)
+        cost, charge = m.price(shapes, {}, args, kwargs)
         first_raw = raws.pop(first)
-        return execute(name, cost, cid, m.fn or m.impl(), (first_raw,), raws, t0, wrap)
+        return execute(name, cost, charge, m.fn or m.impl(), (first_raw,), raws, t0, wrap)
 
     call.__name__ = m.method
     return call
@@ -146,7 +146,7 @@ def _rvs(m: _Method) -> Callable:
             size = tuple(int(d) for d in (size if isinstance(size, (tuple, list)) else (size,)))
         shapes = tuple(np.shape(params[k]) for k in ("loc", "scale") if k in params)
         static = {"size": size}
-        cost, cid = m.price(shapes, static, args, kwargs)
+        cost, charge = m.price(shapes, static, args, kwargs)
         scale = params.get("scale")
         if scale is not None and not np.all(np.asarray(scale) > 0):
             raise ValueError(f"{label}: scale must be positive (SciPy's domain error); nothing was charged")
@@ -158,7 +158,7 @@ def _rvs(m: _Method) -> Callable:
         kw = dict(params)
         kw["random_state"] = b.given.get("random_state")
         kw["_shape"] = tuple(shape)
-        return dispatch.execute(m.name, cost, cid, m.impl(), (), kw, t0, dispatch.wrap_counted)
+        return dispatch.execute(m.name, cost, charge, m.impl(), (), kw, t0, dispatch.wrap_counted)
 
     call.__name__ = "rvs"
     return call
