@@ -284,7 +284,7 @@ def summarise(analyzer, path: str, entry: str | None) -> Analysis:
     for (line, col, op), evs in sorted(sites.items(), key=lambda kv: (kv[0][0], kv[0][1], kv[0][2])):
         total = expand(sympy.Add(*[e.total for e in evs]))
         count = expand(sympy.Add(*[e.count for e in evs]))
-        per_calls = {sympy.srepr(sympy.sympify(e.per_call)) if e.per_call is not None else None for e in evs}
+        per_calls = {sympy.sympify(e.per_call) if e.per_call is not None else None for e in evs}
         formula = expand(evs[0].per_call) if len(per_calls) == 1 and None not in per_calls else None
         site_rows.append(SiteSummary(line, col, op, formula, count, total, value_of(evs, total), _label_of(evs, data),
                                      evs[0].namespace, region_of(evs)))
