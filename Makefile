@@ -19,6 +19,9 @@ demo: $(STAMP)
 	@echo
 	$(VENV)/bin/flopscope analyze examples/mlp_forward.py --shapes n=256,depth=4
 	@echo
+	@echo "== 1b. a project: examples/contract/pyproject.toml says how its solvers run; every file of the folder =="
+	cd examples/contract && ../../$(VENV)/bin/flopscope analyze . -q
+	@echo
 	@echo "== 2. run: the same solver under the metered runtime =="
 	$(PY) examples/guide_solver.py
 	@echo

@@ -119,6 +119,13 @@ def build_parser() -> argparse.ArgumentParser:
         "for every seed, each unit in a fresh isolated worker. Verdicts are appended to --out as they finish "
         "(one JSON line each; a rerun skips the units already there), then a leaderboard is printed.",
     )
+    rule = sub.add_parser(
+        "rule",
+        help="explain a diagnostic code (FS105): what it means and what it does to the result",
+        description="Explain diagnostic codes: their meaning, their effect on the result, and how to silence them. "
+        "With no code, list every code.",
+    )
+    rule.add_argument("codes", nargs="*", metavar="CODE", help="codes such as FS105 (default: list them all)")
     judge.add_argument("submissions", nargs="+", metavar="SUBMISSION", help="solver files or folders")
     judge.add_argument("--task", default="mlp", help="'mlp' (the competition, bundled) or module:attr (default: mlp)")
     judge.add_argument("--seeds", default="0:10", help="seeds: A:B (a range), N, or a list 0,4,7 (default: 0:10)")
@@ -168,19 +175,43 @@ def _positive_seconds(text: str) -> float:
 
 
 def _add_program_options(p: argparse.ArgumentParser, running: bool = False) -> None:
-    p.add_argument("path", metavar="PATH", help="the solver's Python file")
+    p.add_argument("paths", nargs="+", metavar="PATH",
+                   help="solver files, or folders to search for .py files (recursively)")
     p.add_argument("--shapes", action="append", default=[], metavar="SPEC",
                    help="symbols and their values: n=256,m=64,B=2.72e11 (repeatable); a bare name stays symbolic")
     p.add_argument("--entry", metavar="NAME", help="analyze one function or method (Class.method) instead of the module")
     p.add_argument("--arg", action="append", default=[], metavar="NAME=EXPR", help="a value for a parameter of --entry (repeatable)")
-    p.add_argument("--contract", choices=("estimator",), metavar="NAME",
+    p.add_argument("--contract", choices=("estimator", "none"), metavar="NAME",
                    help="run the program as the competition runs it: 'estimator' builds class Estimator, runs "
-                   "setup(ctx) apart and predict(mlp, budget) within a budget; symbols w (width), L (depth), B (budget)")
+                   "setup(ctx) apart and predict(mlp, budget) within a budget; symbols w (width), L (depth), B (budget); "
+                   "'none' runs it as a script (over a configured contract)")
     p.add_argument("--budget", metavar="N", help="also check the total against N FLOPs")
-    p.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
-    p.add_argument("--timeout", type=_seconds, default=120.0, metavar="SECONDS",
+    formats = ("text", "json", "sarif", "github", "html")
+    p.add_argument("--format", choices=formats, default="text",
+                   help="output: text (default), json, sarif (SARIF 2.1.0), github (workflow annotations), "
+                   "html (one self-contained page)")
+    p.add_argument("--output", "-o", metavar="FILE", help="write the report to FILE instead of standard output")
+    detail = p.add_mutually_exclusive_group()
+    detail.add_argument("-q", "--quiet", action="store_true", help="totals, budgets and diagnostics only")
+    detail.add_argument("-v", "--verbose", action="store_true", help="also the analysis time and memory, and what "
+                        "--select/--ignore or suppression comments hid")
+    p.add_argument("--color", choices=("auto", "always", "never"), default="auto",
+                   help="colour the text report: auto (on a terminal, unless NO_COLOR is set), always, never")
+    p.add_argument("--select", action="append", default=[], metavar="CODES",
+                   help="report only these diagnostic codes or prefixes: FS105,FS11 (repeatable)")
+    p.add_argument("--ignore", action="append", default=[], metavar="CODES",
+                   help="do not report these codes or prefixes (repeatable); see also # flopscope: ignore[FS105]")
+    p.add_argument("--exclude", action="append", default=[], metavar="GLOB",
+                   help="leave out files matching GLOB (repeatable), beside the configuration's exclude")
+    config = p.add_mutually_exclusive_group()
+    config.add_argument("--config", metavar="FILE", help="read [tool.flopscope] from FILE instead of the nearest "
+                        "pyproject.toml")
+    config.add_argument("--no-config", action="store_true", help="read no configuration file")
+    p.add_argument("--formula", choices=("text", "pretty", "latex"), default="text",
+                   help="how formulas are printed in the text report: text (default), pretty (Unicode), latex")
+    p.add_argument("--timeout", type=_seconds, default=None, metavar="SECONDS",
                    help="stop the analysis after this long and report what is known (default: 120; 0: no limit)")
-    p.add_argument("--max-memory", type=_megabytes, default=4096, metavar="MB",
+    p.add_argument("--max-memory", type=_megabytes, default=None, metavar="MB",
                    help="stop the analysis above this much memory and report what is known (default: 4096; 0: no limit)")
     if running:
         p.add_argument("--seed", type=int, default=0, metavar="N",
@@ -254,6 +285,8 @@ def _main(argv: list[str] | None = None) -> int:
         return run_analyze(args)
     if args.command == "check":
         return run_check(args)
+    if args.command == "rule":
+        return run_rule(args)
     if args.command == "costs":
         return run_costs(args)
     if args.command == "run":
@@ -344,6 +377,8 @@ def _import_analyzer() -> None:
     tenth of the start-up)."""
     import gc
 
+    if "flopscope.analyzer" in sys.modules:  # (a process that has it already: nothing to gain)
+        return
     enabled = gc.isenabled()
     gc.disable()
     try:
@@ -363,31 +398,143 @@ def run_analyze(args) -> int:
 
 
 def _run_program_command(name: str, args, compute, render_text, render_json) -> int:
-    """analyze and check: run ``compute`` on the program's options, print text or JSON,
-    and turn every failure into a message and exit code 2, JSON included."""
-    from flopscope.analyzer import UsageError
+    """analyze and check over files and folders: options from the configuration and the
+    command line, one report per file in the chosen format, the worst exit code."""
+    from flopscope import batch
+    from flopscope import config as configuration
     from flopscope.analyzer.render import dumps, error_json
-    from flopscope.analyzer.driver import SourceSyntaxError
+    from flopscope.analyzer import UsageError
+    from flopscope.analyzer.argspec import parse_shapes
+    from flopscope.analyzer.suppress import BadCode, check_codes
 
     as_json = args.format == "json"
     try:
-        options = dict(shapes=args.shapes, entry=args.entry, args=args.arg, budget=args.budget, contract=args.contract,
-                       timeout_s=args.timeout, max_memory_mb=args.max_memory)
-        if hasattr(args, "seed"):
-            options["seed"] = args.seed
-        result = compute(args.path, **options)
-        if getattr(args, "sort", "line") == "cost":
-            result.sites.sort(key=lambda s: -(s.value if s.value is not None else float("inf")))
-        output = dumps(render_json(result)) if as_json else render_text(result)
-    except SourceSyntaxError as err:
-        return _fail(str(err), args.path, as_json, code="FS001", dumps=dumps, error_json=error_json)
-    except UsageError as err:
-        return _fail(f"flopscope {name}: error: {err}", args.path, as_json, code="FS000", dumps=dumps, error_json=error_json)
-    except Exception as err:  # noqa: BLE001 - an internal error is reported, never a traceback
-        return _fail(f"flopscope {name}: internal error: {type(err).__name__}: {err}", args.path, as_json,
-                     code="FS999", dumps=dumps, error_json=error_json)
-    print(output)
-    return result.exit_code
+        if args.no_config:
+            config = configuration.Config(None)
+        else:
+            config = configuration.load(args.config, explicit=args.config is not None)
+        parse_shapes(args.shapes)  # a symbol given twice on the command line is a mistake (the configuration's merge)
+        settings = batch.Settings(
+            shapes=args.shapes, contract=args.contract, entry=args.entry, args=args.arg, budget=args.budget,
+            select=check_codes(args.select, "--select"), ignore=check_codes(args.ignore, "--ignore"),
+            exclude=list(args.exclude), timeout=args.timeout, max_memory=args.max_memory,
+            seed=getattr(args, "seed", None))
+        files = batch.discover(args.paths, config, settings.exclude)
+        if not files:
+            raise batch.UsageProblem(f"no Python file to {name} in {' '.join(args.paths)} (after exclusions)")
+        if args.format == "html" and len(files) > 1:
+            raise batch.UsageProblem("--format html writes one page for one file: name one file")
+    except (configuration.ConfigError, BadCode, batch.UsageProblem, UsageError) as err:
+        return _fail(f"flopscope {name}: error: {err}", " ".join(args.paths), as_json, code="FS000", dumps=dumps,
+                     error_json=error_json)
+    progress = _file_progress() if len(files) > 1 else None
+    try:
+        results = batch.run(name, files, config, settings, compute, progress)
+    finally:
+        if progress is not None:
+            progress(None)
+    if getattr(args, "sort", "line") == "cost":
+        for r in results:
+            if r.result is not None:
+                r.result.sites.sort(key=lambda s: -(s.value if s.value is not None else float("inf")))
+    stream = _output_stream(args.output)
+    if stream is None:
+        return _fail(f"flopscope {name}: error: --output {args.output}: cannot write there", " ".join(args.paths),
+                     as_json, code="FS000", dumps=dumps, error_json=error_json)
+    try:
+        if args.format == "json":
+            print(dumps(batch.to_json(name, results, render_json)), file=stream)
+        elif args.format == "sarif":
+            print(dumps(batch.to_sarif(name, results)), file=stream)
+        elif args.format == "github":
+            text = batch.to_github(name, results)
+            if text:
+                print(text, file=stream)
+        elif args.format == "html":
+            page = _html_page(name, results[0])
+            if page is None:
+                print(results[0].error["message"], file=sys.stderr)
+            else:
+                print(page, file=stream)
+        else:
+            detail = "quiet" if args.quiet else "verbose" if args.verbose else "normal"
+            colour = batch.colour_wanted(args.color, stream)
+
+            def one(result):
+                return render_text(result, formula=args.formula) if name == "analyze" else render_text(result)
+
+            out, err = batch.render_text(name, results, detail, colour, one)
+            if err:
+                print(err, file=sys.stderr)
+            if out:
+                print(out, file=stream)
+    finally:
+        if stream is not sys.stdout:
+            stream.close()
+    return batch.exit_code(results)
+
+
+def _output_stream(path: str | None):
+    if path is None or path == "-":
+        return sys.stdout
+    try:
+        return open(path, "w", encoding="utf-8")
+    except OSError:
+        return None
+
+
+def _html_page(name: str, item) -> str | None:
+    if item.error is not None:
+        return None
+    from flopscope.analyzer import html_report
+
+    if name == "analyze":
+        return html_report.analysis_html(item.result, item.source or "")
+    return html_report.check_html(item.result, item.source or "")
+
+
+def _file_progress():
+    """A one-line progress display on a terminal's stderr while several files run."""
+    import os
+
+    if not (sys.stderr.isatty() and os.environ.get("TERM") != "dumb"):
+        return None
+    width = [0]
+
+    def show(text: str | None) -> None:
+        line = "" if text is None else text[:100]
+        sys.stderr.write("\r" + line.ljust(width[0]) + ("\r" if text is None else ""))
+        sys.stderr.flush()
+        width[0] = max(width[0], len(line))
+
+    return show
+
+
+def run_rule(args) -> int:
+    """flopscope rule [CODE...]: what a diagnostic code means and what it does to the result."""
+    from flopscope.batch import rules
+
+    table = rules()
+    codes = [c.upper() for c in args.codes] or sorted(table)
+    unknown = [c for c in codes if c not in table]
+    if unknown:
+        print(f"flopscope rule: error: no diagnostic code {unknown[0]} (flopscope rule lists them)", file=sys.stderr)
+        return 2
+    if not args.codes:
+        for code in codes:
+            effect, meaning = table[code]
+            print(f"{code}  [{effect}]  {meaning}")
+        return 0
+    for k, code in enumerate(codes):
+        effect, meaning = table[code]
+        if k:
+            print()
+        print(f"{code}: {meaning}")
+        print(f"  effect on the result: {effect}")
+        print(f"  silence it on one line: # flopscope: ignore[{code}]   everywhere: --ignore {code} or "
+              f"ignore = [\"{code}\"] in [tool.flopscope]")
+        print(f"  more: docs/analyzer.md, section Diagnostics")
+    return 0
 
 
 def run_costs(args) -> int:
@@ -419,7 +566,7 @@ def run_check(args) -> int:
     return _run_program_command("check", args, check_program, render_text, to_json)
 
 
-def _fail(message: str, path: str, as_json: bool, code: str, dumps, error_json) -> int:
+def _fail(message: str, path: str, as_json: bool, code: str, dumps, error_json) -> int:  # noqa: PLR0913
     if as_json:
         line = col = None
         parts = message.split(":")

@@ -3,7 +3,7 @@
 * ``flopscope.costs`` imports nothing of the runtime or the analyzer;
 * the analyzer's modules form layers, each importing only the ones below it:
   values -> facts -> record -> pricing -> evaluation -> builtins -> flow -> statements
-  -> result -> render (loops, model, assets, argspec, diagnostics, limits, positions are leaves);
+  -> result -> render (loops, model, assets, argspec, diagnostics, limits, positions, suppress are leaves);
 * ``import flopscope`` imports neither SymPy, LibCST nor SciPy, and the analyzer's
   command line does not import NumPy (it reads no array).
 """
@@ -19,7 +19,7 @@ ROOT = Path(__file__).resolve().parents[1]
 PKG = ROOT / "flopscope"
 LAYERS = ["values", "facts", "record", "pricing", "evaluation", "builtins", "flow", "statements", "result", "render",
           "driver"]
-LEAVES = {"loops", "model", "assets", "argspec", "diagnostics", "limits", "positions"}
+LEAVES = {"loops", "model", "assets", "argspec", "diagnostics", "limits", "positions", "suppress"}
 
 
 def imported_modules(path: Path) -> set[str]:

@@ -124,7 +124,7 @@ def test_syntax_error_exits_2_with_its_position(capsys, tmp_path):
 
 def test_missing_file_exits_2(capsys, tmp_path):
     code, out, err = run(capsys, "analyze", str(tmp_path / "nope.py"))
-    assert code == 2 and "cannot read the file" in err
+    assert code == 2 and err.strip() == f"flopscope analyze: error: {tmp_path / 'nope.py'}: no such file or folder"
 
 
 def test_internal_error_is_reported_without_traceback(capsys, tmp_path, monkeypatch):

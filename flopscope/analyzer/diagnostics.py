@@ -36,6 +36,8 @@ CODES: dict[str, tuple[str, str]] = {
     "FS125": ("warning", "the contract's predict returns something other than an array of shape (L, w)"),
     "FS126": ("info", "a while loop over a counter (a fixed step, a chunk, doubling, halving) is summed in closed form"),
     "FS127": ("error", "the program raises at the given sizes: its cost is what ran until then"),
+    "FS128": ("exit 1", "a budget is predicted to be exceeded (a finding of --format sarif and github; the text report says OVER BUDGET)"),
+    "FS129": ("exit 1", "flopscope check: a site's measured FLOPs differ from its exact prediction (a finding of --format sarif and github; the text report says MISMATCH)"),
     "FS999": ("exit 2", "an internal error of the analyzer (please report it)"),
 }
 

@@ -25,6 +25,9 @@ def worse(a: str, b: str) -> str:
 class Site:
     line: int
     col: int  # 1-based
+    # where the node ends: its last line and the column just after it (1-based); 0 if unknown
+    end_line: int = field(default=0, compare=False)
+    end_col: int = field(default=0, compare=False)
 
 
 @dataclass
@@ -52,6 +55,8 @@ class Diagnostic:
     code: str
     severity: str  # "error", "warning", "info"
     message: str
+    end_line: int = 0  # as Site's
+    end_col: int = 0
 
 
 @dataclass

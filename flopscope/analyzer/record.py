@@ -143,6 +143,9 @@ class Recorder(Facts):
         super().__init__(symbols, values)
         self.path = path
         self.source = source
+        self.module_node: cst.Module | None = None  # the parsed file (set by run_module)
+        self._lines: list | None = None
+        self._ends: dict = {}
         self.events: list[Event] = []
         self.diagnostics: dict[tuple, Diagnostic] = {}
         self.budgets: list[BudgetInfo] = []
@@ -179,7 +182,36 @@ class Recorder(Facts):
             line, column = self.positions[node]
         except (KeyError, TypeError):
             return Site(0, 0)
-        return Site(line, column + 1)
+        end = self._ends.get(node)
+        if end is None:
+            end = self._ends[node] = self._end_of(node, line, column + 1)
+        return Site(line, column + 1, end[0], end[1])
+
+    def _end_of(self, node: cst.CSTNode, line: int, col: int) -> tuple[int, int]:
+        """Where ``node`` ends (its last line, the column after it): an expression's own
+        text from its start; any other node (a statement) to the end of its first line."""
+        if self._lines is None:
+            self._lines = self.source.splitlines()
+        lines = self._lines
+        if not 0 < line <= len(lines):
+            return (line, col)
+        first_line_end = (line, len(lines[line - 1].rstrip()) + 1)
+        if not isinstance(node, cst.BaseExpression) or self.module_node is None:
+            return first_line_end
+        try:
+            bare = node.with_changes(lpar=(), rpar=()) if getattr(node, "lpar", None) else node
+            code = self.module_node.code_for_node(bare).rstrip()
+        except Exception:  # noqa: BLE001 - a position is never worth a failed analysis
+            return first_line_end
+        parts = code.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+        if len(parts) == 1:
+            return (line, col + len(parts[0]))
+        last_line = line + len(parts) - 1
+        if last_line > len(lines):
+            return first_line_end
+        text, last = lines[last_line - 1], parts[-1].strip()
+        at = text.find(last)
+        return (last_line, at + len(last) + 1 if at >= 0 else len(text.rstrip()) + 1)
 
     def diag(self, node: cst.CSTNode | None, code: str, severity: str, message: str) -> None:
         site = self.pos(node) if node is not None else Site(1, 1)
@@ -187,7 +219,8 @@ class Recorder(Facts):
         # the abstract run may both see it): the first message stands
         key = (site.line, site.col, code, None if code == ESCAPE else message)
         if key not in self.diagnostics:
-            self.diagnostics[key] = Diagnostic(site.line, site.col, code, severity, message)
+            self.diagnostics[key] = Diagnostic(site.line, site.col, code, severity, message, site.end_line,
+                                               site.end_col)
 
     def escape(self, node: cst.CSTNode | None, message: str | None) -> None:
         """An escape from the meter at ``node`` (FS112); nothing if ``message`` is None."""

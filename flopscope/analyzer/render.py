@@ -15,26 +15,36 @@ from flopscope.costs import COST_MODEL_NAME
 BIG_FORMULA = 400  # terms: beyond this a formula is printed without sorting its terms
 
 
-def fmt(expr: Any) -> str:
+FORMULA_STYLES = ("text", "pretty", "latex")
+
+
+def fmt(expr: Any, style: str = "text") -> str:
     """A formula as text SymPy can parse back (stable ordering; a very long sum, which
-    sorting would make slow, in SymPy's own order)."""
+    sorting would make slow, in SymPy's own order); ``pretty``: SymPy's Unicode form on
+    one line where it fits on one; ``latex``: SymPy's LaTeX."""
     expr = sympy.sympify(expr)
-    return sympy.sstr(expr, order="none" if len(expr.args) > BIG_FORMULA else "lex")
+    order = "none" if len(expr.args) > BIG_FORMULA else "lex"
+    if style == "latex":
+        return sympy.latex(expr, order=order)
+    if style == "pretty":
+        shown = sympy.pretty(expr, use_unicode=True, wrap_line=False, order=order)
+        return shown if "\n" not in shown else sympy.sstr(expr, order=order)
+    return sympy.sstr(expr, order=order)
 
 
 def _is_unknown_symbol(x) -> bool:
     return isinstance(x, sympy.Symbol) and (x.name.startswith("unknown") or x.name.startswith("count"))
 
 
-def fmt_sum(expr: Any) -> str:
+def fmt_sum(expr: Any, style: str = "text") -> str:
     """A subtotal: the unknown costs of its sites (each is on its site's line) shown as one
     ``unknown`` term after the known part."""
     expr = sympy.sympify(expr)
     unknowns = {x for x in expr.free_symbols if _is_unknown_symbol(x)}
     if not unknowns:
-        return fmt(expr)
+        return fmt(expr, style)
     known = sympy.expand(expr.xreplace({x: 0 for x in unknowns}))
-    return "unknown" if known == 0 else f"{fmt(known)} + unknown"
+    return "unknown" if known == 0 else f"{fmt(known, style)} + unknown"
 
 
 def num(value: int | None) -> str:
@@ -45,15 +55,15 @@ def _is_one(expr) -> bool:
     return sympy.sympify(expr) == 1
 
 
-def site_text(a: Analysis, s) -> str:
+def site_text(a: Analysis, s, style: str = "text") -> str:
     loc = f"{a.path}:{s.line}:{s.col}: {s.op}"
     indices = a.extra.get("index_symbols", set())
     if s.formula is not None and not (sympy.sympify(s.formula).free_symbols & indices):
-        cost = fmt(s.formula)
+        cost = fmt(s.formula, style)
         if not _is_one(s.count):
-            cost += f"  x {fmt(s.count)}"
+            cost += f"  x {fmt(s.count, style)}"
     else:
-        cost = f"{fmt(s.total)} (summed over the loop)"
+        cost = f"{fmt(s.total, style)} (summed over the loop)"
     suffix = "" if s.label == EXACT else f"  ({s.label})"
     cause = follows_from(a, s)
     if cause is not None:
@@ -68,7 +78,7 @@ def follows_from(a: Analysis, s):
     return a.extra.get("unknown_causes", {}).get((s.line, s.col))
 
 
-def text(a: Analysis) -> str:
+def text(a: Analysis, formula: str = "text") -> str:
     lines = [f"flopscope analyze {a.path}  ({COST_MODEL_NAME}: a multiply-add is one FLOP; costs from shapes only)"]
     if a.symbols:
         lines.append("symbols: " + ", ".join(f"{k}={v}" if v is not None else f"{k} (no value)" for k, v in a.symbols.items()))
@@ -81,37 +91,37 @@ def text(a: Analysis) -> str:
         if s.value == 0 and s.label == BOUND and sympy.sympify(s.count) == 0:
             lines.append(f"{a.path}:{s.line}:{s.col}: {s.op}  not counted (the other branch is costlier)")
             continue
-        lines.append(site_text(a, s))
+        lines.append(site_text(a, s, formula))
     funcs = [f for f in a.functions if sympy.sympify(f.total) != 0]
     if funcs:
         lines.append("")
         lines.append("by function:")
         width = max(len(f.name) for f in funcs)
         for f in funcs:
-            calls = "" if f.calls is None else f"  [{fmt(f.calls)} call{'s' if not _is_one(f.calls) else ''}]"
-            lines.append(f"  {f.name:<{width}}  {fmt_sum(f.total)}  = {num(f.value)}{calls}{_lab(f.label)}")
+            calls = "" if f.calls is None else f"  [{fmt(f.calls, formula)} call{'s' if not _is_one(f.calls) else ''}]"
+            lines.append(f"  {f.name:<{width}}  {fmt_sum(f.total, formula)}  = {num(f.value)}{calls}{_lab(f.label)}")
     if a.namespaces:
         lines.append("")
         lines.append("by namespace:")
         width = max(len(n.name) for n in a.namespaces)
         for n in a.namespaces:
-            lines.append(f"  {n.name:<{width}}  {fmt_sum(n.total)}  = {num(n.value)}{_lab(n.label)}")
+            lines.append(f"  {n.name:<{width}}  {fmt_sum(n.total, formula)}  = {num(n.value)}{_lab(n.label)}")
     lines.append("")
     if a.definitions or a.data_sizes:
         lines.append("where:")
         width = max([len(str(d[0])) for d in a.definitions] + [len(str(d[0])) for d in a.data_sizes])
         for name, definition, value, line, col in a.definitions:
-            lines.append(f"  {str(name):<{width}} = {fmt(definition)}  = {num(value)}  ({a.path}:{line}:{col})")
+            lines.append(f"  {str(name):<{width}} = {fmt(definition, formula)}  = {num(value)}  ({a.path}:{line}:{col})")
         for name, reason, bound, value in a.data_sizes:
-            limit = f"<= {fmt(bound)}  = {num(value)}" if bound is not None else "has no bound the shapes give"
+            limit = f"<= {fmt(bound, formula)}  = {num(value)}" if bound is not None else "has no bound the shapes give"
             lines.append(f"  {str(name):<{width}} {limit}  ({reason}; the data decides it)")
         lines.append("")
     if a.setup is not None:
-        lines.append(f"setup (outside the budget, not in the total): {fmt_sum(a.setup.total)}  = {num(a.setup.value)}"
+        lines.append(f"setup (outside the budget, not in the total): {fmt_sum(a.setup.total, formula)}  = {num(a.setup.value)}"
                      f"{_lab(a.setup.label)}")
     if a.stopped:
         lines.append(f"the analysis stopped: {a.stopped}; what it had not analyzed is unknown")
-    total = f"total: {fmt_sum(a.total)}  = {num(a.value)}  ({a.label})"
+    total = f"total: {fmt_sum(a.total, formula)}  = {num(a.value)}  ({a.label})"
     if a.label == UNKNOWN and a.known_value is not None:
         total += f"; the known part is {num(a.known_value)}"
     lines.append(total)

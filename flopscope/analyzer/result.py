@@ -42,6 +42,8 @@ class SiteSummary:
     label: str
     namespace: str
     region: int | None = None
+    end_line: int = 0  # where the call ends (see model.Site)
+    end_col: int = 0
 
 
 @dataclass(frozen=True)
@@ -287,7 +289,7 @@ def summarise(analyzer, path: str, entry: str | None) -> Analysis:
         per_calls = {sympy.sympify(e.per_call) if e.per_call is not None else None for e in evs}
         formula = expand(evs[0].per_call) if len(per_calls) == 1 and None not in per_calls else None
         site_rows.append(SiteSummary(line, col, op, formula, count, total, value_of(evs, total), _label_of(evs, data),
-                                     evs[0].namespace, region_of(evs)))
+                                     evs[0].namespace, region_of(evs), evs[0].site.end_line, evs[0].site.end_col))
 
     funcs: dict[str, list] = {}
     for e in charges:

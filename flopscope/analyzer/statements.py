@@ -85,6 +85,7 @@ class Analyzer(Flow):
     def run_module(self, module: cst.Module) -> None:
         from flopscope.analyzer.positions import index
 
+        self.module_node = module
         self.positions, order = index(module)
         for node, message in scan_escapes(order):
             self.escape(node, message)

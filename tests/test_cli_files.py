@@ -1,0 +1,242 @@
+"""``flopscope analyze`` and ``check`` as a linter runs: several files and folders,
+``--select/--ignore``, suppression comments, ``-q/-v``, colour, JSON with a schema and
+end positions, SARIF 2.1.0 (validated against its schema), GitHub annotations,
+``flopscope rule``, and no traceback for anything a user does (issue 14)."""
+
+import json
+import os
+import subprocess
+import sys
+import tarfile
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from flopscope.cli import main
+
+ROOT = Path(__file__).resolve().parents[1]
+GUIDE = ROOT / "examples" / "guide_solver.py"
+
+OVER = '''import flopscope as flops
+import flopscope.numpy as fnp
+
+n = 512
+with flops.BudgetContext(flop_budget=100_000):
+    A = fnp.ones((n, n))
+    B = A @ A
+    s = fnp.sum(B)
+'''
+
+BRANCHY = '''import flopscope as flops
+import flopscope.numpy as fnp
+
+n = 64
+with flops.BudgetContext(flop_budget=10**9):
+    A = fnp.ones((n, n))
+    if fnp.sum(A) > 0:
+        B = fnp.exp(A)
+    else:
+        B = A
+    if fnp.max(A) > 1:  # flopscope: ignore[FS105]
+        C = fnp.exp(B)
+    else:
+        C = B
+'''
+
+
+def run(capsys, *argv):
+    code = main([str(a) for a in argv])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.fixture
+def project(tmp_path, monkeypatch):
+    """A folder of solvers with its own configuration, the current directory."""
+    (tmp_path / "solvers").mkdir()
+    (tmp_path / "solvers" / "guide.py").write_text(GUIDE.read_text())
+    (tmp_path / "solvers" / "over.py").write_text(OVER)
+    (tmp_path / "solvers" / "branchy.py").write_text(BRANCHY)
+    (tmp_path / "solvers" / "old").mkdir()
+    (tmp_path / "solvers" / "old" / "broken.py").write_text("def f(:\n")
+    (tmp_path / "notes.txt").write_text("not python")
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def test_a_folder_is_searched_and_the_worst_exit_code_wins(capsys, project):
+    code, out, err = run(capsys, "analyze", "solvers", "--shapes", "n=256", "-q")
+    assert code == 2  # the broken file
+    assert "solvers/old/broken.py:1:7: syntax error" in err
+    assert out.index("solvers/branchy.py:") < out.index("solvers/guide.py:") < out.index("solvers/over.py:")
+    assert "4 files: 2 clean, 1 with findings (exit 1), 1 with errors (exit 2)" in out
+    # n = 512 in over.py is the symbol n, given 256 here: 256**3 + 256**2
+    assert "predicted 16,842,752 of 100,000 (16842.8%), headroom -16,742,752: OVER BUDGET" in out
+
+
+def test_exclude_leaves_files_out(capsys, project):
+    # a glob with a folder is relative to the current folder (or the configuration's);
+    # one without matches the name anywhere
+    code, out, _ = run(capsys, "analyze", "solvers", "--exclude", "solvers/old/**", "--exclude", "over.py", "-q")
+    assert code == 0  # branchy's bound is within its budget
+    assert "over.py" not in out and "broken" not in out
+    assert "2 files:" in out
+
+
+def test_a_missing_path_is_a_usage_error(capsys, project):
+    code, _, err = run(capsys, "analyze", "solvers/nothere.py")
+    assert code == 2
+    assert err.strip() == "flopscope analyze: error: solvers/nothere.py: no such file or folder"
+
+
+def test_configuration_gives_the_options(capsys, project):
+    (project / "pyproject.toml").write_text('''
+[tool.flopscope]
+shapes = ["n=128"]
+exclude = ["solvers/old/**"]
+ignore = ["FS105"]
+
+[tool.flopscope.per-file."over.py"]
+budget = "1e12"
+''')
+    code, out, _ = run(capsys, "analyze", "solvers", "-q")
+    assert "broken" not in out
+    assert "predicted 2,113,536 of 1,000,000,000,000" in out  # n=128 from the table, over.py's own budget
+    assert "FS105" not in out
+    # the command line wins, symbol by symbol
+    code, out, _ = run(capsys, "analyze", "solvers/over.py", "--shapes", "n=256", "-q")
+    assert "predicted 16,842,752 of 1,000,000,000,000" in out
+
+
+def test_a_bad_configuration_names_the_key(capsys, project):
+    (project / "pyproject.toml").write_text('[tool.flopscope]\nshapes = ["n=1"]\nshape = "x"\n')
+    code, _, err = run(capsys, "analyze", "solvers/guide.py")
+    assert code == 2
+    assert "pyproject.toml: [tool.flopscope]: unknown key 'shape'" in err
+    code, _, _ = run(capsys, "analyze", "solvers/guide.py", "--no-config", "--shapes", "n=4")
+    assert code == 0
+
+
+def test_select_ignore_and_suppression_comments(capsys, project):
+    code, out, _ = run(capsys, "analyze", "solvers/branchy.py", "--format", "json")
+    data = json.loads(out)
+    fs105 = [d["line"] for d in data["diagnostics"] if d["code"] == "FS105"]
+    assert fs105 == [7]  # line 11 carries # flopscope: ignore[FS105]
+    code, out, _ = run(capsys, "analyze", "solvers/branchy.py", "--format", "json", "--ignore", "FS1")
+    assert json.loads(out)["diagnostics"] == []
+    code, out, _ = run(capsys, "analyze", "solvers/branchy.py", "--format", "json", "--select", "FS999")
+    assert json.loads(out)["diagnostics"] == []
+    code, out, _ = run(capsys, "analyze", "solvers/branchy.py", "-v")
+    assert "1 diagnostic hidden" in out
+    code, _, err = run(capsys, "analyze", "solvers/branchy.py", "--ignore", "E501")
+    assert code == 2 and "'E501' is not a diagnostic code" in err
+
+
+def test_json_has_a_schema_paths_and_end_positions(capsys):
+    code, out, _ = run(capsys, "analyze", GUIDE, "--shapes", "n=256", "--format", "json")
+    data = json.loads(out)
+    assert data["schema"] == "flopscope.analyze/2"
+    source = GUIDE.read_text().splitlines()
+    spans = []
+    for site in data["sites"]:
+        assert site["path"] == str(GUIDE)
+        assert site["end_line"] == site["line"]
+        spans.append(source[site["line"] - 1][site["col"] - 1:site["end_col"] - 1])
+    assert spans == ['fnp.einsum("ij,j->i", A, x)', "fnp.exp(h)", "fnp.sum(h)"]
+
+
+def test_several_files_in_json_are_one_document(capsys, project):
+    code, out, _ = run(capsys, "analyze", "solvers/guide.py", "solvers/over.py", "--shapes", "n=8", "--format", "json")
+    data = json.loads(out)
+    assert data["schema"] == "flopscope.analyze/2" and data["exit_code"] == code == 0
+    assert [f["path"] for f in data["files"]] == ["solvers/guide.py", "solvers/over.py"]
+    assert [f["total"]["value"] for f in data["files"]] == [8**2 + 2 * 8, 8**3 + 8**2]
+
+
+def _sarif_schema(tmp_path_factory) -> dict:
+    """The SARIF 2.1.0 JSON Schema (rtm.5), as Microsoft ships it in the npm package
+    @microsoft/jest-sarif (fetched from the npm registry: the project keeps no copy)."""
+    where = tmp_path_factory.mktemp("sarif")
+    proc = subprocess.run(["npm", "pack", "--silent", "@microsoft/jest-sarif@1.0.0-beta.0"], cwd=where,
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    with tarfile.open(where / proc.stdout.strip().splitlines()[-1]) as tar:
+        return json.load(tar.extractfile("package/lib/schemas/sarif-2.1.0-rtm.5.json"))
+
+
+def test_sarif_validates_against_the_schema(capsys, project, tmp_path_factory):
+    code, out, _ = run(capsys, "analyze", "solvers", "--shapes", "n=256", "--format", "sarif")
+    log = json.loads(out)
+    schema = _sarif_schema(tmp_path_factory)
+    errors = list(jsonschema.Draft4Validator(schema).iter_errors(log))
+    assert errors == []
+    run_ = log["runs"][0]
+    results = run_["results"]
+    by_rule = {}
+    for r in results:
+        by_rule.setdefault(r["ruleId"], []).append(r)
+        assert run_["tool"]["driver"]["rules"][r["ruleIndex"]]["id"] == r["ruleId"]
+    assert sorted(by_rule) == ["FS001", "FS105", "FS128"]
+    over = by_rule["FS128"][0]
+    assert over["level"] == "error"
+    assert over["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "solvers/over.py"
+    assert over["locations"][0]["physicalLocation"]["region"]["startLine"] == 5
+    assert "predicted 16,842,752 FLOPs, over the budget of 100,000" in over["message"]["text"]
+    assert run_["invocations"][0]["exitCode"] == code == 2
+
+
+def test_github_annotations(capsys, project):
+    code, out, _ = run(capsys, "analyze", "solvers/over.py", "solvers/branchy.py", "--format", "github")
+    lines = out.splitlines()
+    assert "::error file=solvers/over.py,line=5,col=6,title=flopscope FS128::predicted 134,479,872 FLOPs, over the " \
+           "budget of 100,000" in lines
+    fs105 = [line for line in lines if "FS105" in line]
+    assert fs105 == ["::notice file=solvers/branchy.py,line=7,col=5,endLine=7,endColumn=22,title=flopscope FS105::"
+                     "this branch depends on array data: the costlier branch is counted (an upper bound)"]
+    assert code == 1
+
+
+def test_colour_on_request_and_never_in_a_pipe(capsys, project, monkeypatch):
+    code, out, _ = run(capsys, "analyze", "solvers/over.py", "--color", "always")
+    assert "\033[1;31mOVER BUDGET\033[0m" in out
+    code, out, _ = run(capsys, "analyze", "solvers/over.py")  # captured: not a terminal
+    assert "\033[" not in out
+    monkeypatch.setenv("NO_COLOR", "1")
+    monkeypatch.setenv("FORCE_COLOR", "1")
+    code, out, _ = run(capsys, "analyze", "solvers/over.py")
+    assert "\033[" not in out
+
+
+def test_rule_explains_a_code(capsys):
+    code, out, _ = run(capsys, "rule", "fs105")
+    assert code == 0
+    assert out.splitlines()[:2] == ["FS105: a branch on array data: the costlier branch is counted",
+                                    "  effect on the result: upper bound"]
+    code, out, _ = run(capsys, "rule")
+    assert "FS128  [exit 1]  a budget is predicted to be exceeded" in out
+    code, _, err = run(capsys, "rule", "FS999x")
+    assert code == 2 and "no diagnostic code FS999X" in err
+
+
+def test_output_file(capsys, project):
+    code, out, _ = run(capsys, "analyze", "solvers/guide.py", "--shapes", "n=2", "--format", "json", "-o", "r.json")
+    assert out == "" and json.loads((project / "r.json").read_text())["total"]["value"] == 8
+
+
+def test_check_takes_several_files(capsys, project):
+    code, out, _ = run(capsys, "check", "solvers/guide.py", "solvers/over.py", "--shapes", "n=16", "-q")
+    assert code == 0
+    assert "total: predicted 288 (exact)  measured 288  agree" in out
+    assert "total: predicted 4,352 (exact)  measured 4,352  agree" in out
+
+
+def test_a_closed_pipe_ends_quietly(project):
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    proc = subprocess.Popen([sys.executable, "-m", "flopscope", "analyze", "solvers", "--shapes", "n=8"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+    proc.stdout.read(10)
+    proc.stdout.close()  # | head
+    _, err = proc.communicate(timeout=120)
+    assert b"Traceback" not in err and b"BrokenPipe" not in err
+    assert proc.returncode in (0, 1, 2)
