@@ -51,18 +51,11 @@ class FileResult:
 
 @dataclass
 class Settings:
-    """What the command line said (None / empty: nothing, the configuration decides)."""
+    """What the command line said: its run options (None / empty where it said nothing,
+    so that the configuration decides), the files it leaves out, check's seed."""
 
-    shapes: list = field(default_factory=list)
-    contract: str | None = None
-    entry: str | None = None
-    args: list = field(default_factory=list)
-    budget: str | None = None
-    select: list = field(default_factory=list)
-    ignore: list = field(default_factory=list)
+    run: _config.RunOptions = field(default_factory=_config.RunOptions)
     exclude: list = field(default_factory=list)
-    timeout: float | None = None
-    max_memory: float | None = None
     seed: int | None = None
 
 
@@ -95,10 +88,7 @@ def discover(paths: list, config: _config.Config, exclude: list) -> list[str]:
 
 
 def options_for(file: str, config: _config.Config, cli: Settings) -> _config.RunOptions:
-    opts = config.options_for(file)
-    return _config.merge(opts, _config.RunOptions(
-        shapes=cli.shapes, contract=cli.contract, entry=cli.entry, args=cli.args, budget=cli.budget,
-        select=cli.select, ignore=cli.ignore, timeout=cli.timeout, max_memory=cli.max_memory))
+    return _config.merge(config.options_for(file), cli.run)
 
 
 # ---------------------------------------------------------------------- running

@@ -414,11 +414,10 @@ def _run_program_command(name: str, args, compute, render_text, render_json) -> 
         else:
             config = configuration.load(args.config, explicit=args.config is not None)
         parse_shapes(args.shapes)  # a symbol given twice on the command line is a mistake (the configuration's merge)
-        settings = batch.Settings(
+        settings = batch.Settings(configuration.RunOptions(
             shapes=args.shapes, contract=args.contract, entry=args.entry, args=args.arg, budget=args.budget,
             select=check_codes(args.select, "--select"), ignore=check_codes(args.ignore, "--ignore"),
-            exclude=list(args.exclude), timeout=args.timeout, max_memory=args.max_memory,
-            seed=getattr(args, "seed", None))
+            timeout=args.timeout, max_memory=args.max_memory), list(args.exclude), getattr(args, "seed", None))
         files = batch.discover(args.paths, config, settings.exclude)
         if not files:
             raise batch.UsageProblem(f"no Python file to {name} in {' '.join(args.paths)} (after exclusions)")
