@@ -341,9 +341,11 @@ def site_record(ledger, ns: str, charge: Charge, cost: int) -> list:
     by_charge = site[1]
     rec = by_charge.get(id(charge))  # (the record holds the charge, so its id stays unique)
     if rec is None:
-        if cost != charge.cost or charge not in GENUINE:  # a price cache written to from outside
+        if cost != charge.cost:  # a price cache written to from outside
             raise BudgetContextError(f"the price of {charge.name} was modified outside the meter: the run is void")
         if len(by_charge) < SHAPES_PER_SITE:
+            if charge not in GENUINE:  # (a charge flopscope did not make)
+                raise BudgetContextError(f"the price of {charge.name} was not made by the meter: the run is void")
             rec = by_charge[id(charge)] = [0, 0.0, 0.0, charge, 0]
         else:  # a site whose shapes keep changing: the rest of its calls share one record
             rec = site[2]
