@@ -62,6 +62,7 @@ def _ufunc_method(h: dispatch.UfuncHandler, kind: str, uf: np.ufunc) -> Callable
     if doc is None:  # the same for every ufunc
         doc = _METHOD_DOCS[kind] = _signatures.make_doc(spec, getattr(uf, kind))
     _signatures.attach(m, spec, doc=doc)
+    m.spec = spec  # type: ignore[attr-defined]
     return m
 
 

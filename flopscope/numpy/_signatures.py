@@ -41,7 +41,7 @@ def kind_of(p: Any) -> Any:
 
 def parameters(spec: OpSpec, method: bool = False) -> list[inspect.Parameter]:
     """The op's parameters as NumPy declares them (``self`` first for a method)."""
-    out = [_P("self", _P.POSITIONAL_OR_KEYWORD)] if method else []
+    out = [_P("self", _P.POSITIONAL_ONLY)] if method else []
     for p in spec.params:
         kind = kind_of(p)
         default = _EMPTY if p.required or kind is _P.VAR_POSITIONAL else p.default
