@@ -402,7 +402,7 @@ def top_level_stub() -> str:
     errors = sorted((n for n in classes if issubclass(objects[n], BaseException)),
                     key=lambda n: (objects[n].__mro__[1].__name__ != "Exception", n))
     for n in errors:
-        out.append(f"class {n}({objects[n].__mro__[1].__name__}): ...")
+        out.append(f"class {n}({', '.join(b.__name__ for b in objects[n].__bases__)}): ...")
     out.append("")
     for n in names:
         o = objects.get(n)
