@@ -4,7 +4,7 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test bench fuzz robust docs clean
+.PHONY: demo test bench fuzz robust docs stubs clean
 FUZZ_EXAMPLES ?= 2000
 
 $(STAMP): pyproject.toml
@@ -51,6 +51,9 @@ docs: $(STAMP)
 	$(VENV)/bin/flopscope costs --format markdown > docs/cost-reference.md
 	@echo "wrote docs/cost-reference.md"
 	$(PY) tools/refresh_console_blocks.py
+
+stubs: $(STAMP)
+	$(PY) tools/gen_stubs.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache

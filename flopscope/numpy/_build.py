@@ -12,10 +12,10 @@ from typing import Any, Callable
 
 import numpy as np
 
-from flopscope.costs import COST_MODEL_NAME, OPS
+from flopscope.costs import OPS
 from flopscope.costs.registry import OpSpec
 from flopscope.costs.table_io import INDEX_EXPRESSIONS
-from flopscope.numpy import _extensions, _files
+from flopscope.numpy import _extensions, _files, _signatures
 from flopscope.runtime import array as _array
 from flopscope.runtime import dispatch
 from flopscope.runtime.errors import UnsupportedOperationError
@@ -37,24 +37,36 @@ def numpy_callable(name: str) -> Any:
     return getattr(owner, attr, None)
 
 
-def _doc(spec: OpSpec) -> str:
-    return (
-        f"Metered numpy.{spec.name}: same arguments and result as NumPy.\n\n"
-        f"Cost ({COST_MODEL_NAME}): {spec.formula}. Category: {spec.category}."
-    )
-
-
 def _make_ufunc(name: str, spec: OpSpec, uf: np.ufunc) -> tuple[Callable, dispatch.UfuncHandler]:
     h = dispatch.UfuncHandler(name, spec, uf)
     f = dispatch.make_unary(h) if uf.nin == 1 else dispatch.make_binary(h)
-    method = dispatch.call_ufunc_method
-    f.reduce = lambda *a, **k: method(h, "reduce", a, k)  # type: ignore[attr-defined]
-    f.accumulate = lambda *a, **k: method(h, "accumulate", a, k)  # type: ignore[attr-defined]
-    f.outer = lambda *a, **k: method(h, "outer", a, k)  # type: ignore[attr-defined]
+    for kind in ("reduce", "accumulate", "outer"):
+        setattr(f, kind, _ufunc_method(h, kind, uf))
     for attr in ("nin", "nout", "nargs", "identity", "ntypes", "types", "signature"):
         setattr(f, attr, getattr(uf, attr))
     f.ufunc = uf  # type: ignore[attr-defined]
     return f, h
+
+
+def _ufunc_method(h: dispatch.UfuncHandler, kind: str, uf: np.ufunc) -> Callable:
+    """``fnp.add.reduce`` and the like: priced by the table's ``ufunc.<kind>``."""
+    method = dispatch.call_ufunc_method
+
+    def m(*args, **kwargs):
+        return method(h, kind, args, kwargs)
+
+    m.__name__ = kind
+    m.__qualname__ = f"{uf.__name__}.{kind}"
+    spec = OPS[f"ufunc.{kind}"]
+    doc = _METHOD_DOCS.get(kind)
+    if doc is None:  # the same for every ufunc
+        doc = _METHOD_DOCS[kind] = _signatures.make_doc(spec, getattr(uf, kind))
+    _signatures.attach(m, spec, doc=doc)
+    m.spec = spec  # type: ignore[attr-defined]
+    return m
+
+
+_METHOD_DOCS: dict[str, str] = {}
 
 
 def _make_op(name: str, spec: OpSpec, fn: Callable) -> Callable:
@@ -106,7 +118,7 @@ def build(prefix: str) -> dict[str, Any]:
         f.__name__ = attr
         f.__qualname__ = attr
         f.__module__ = "flopscope.numpy" + (f".{prefix}" if prefix else "")
-        f.__doc__ = _doc(spec)
+        _signatures.attach(f, spec, fn)
         f.spec = spec  # type: ignore[attr-defined]
         out[attr] = f
         if not prefix:

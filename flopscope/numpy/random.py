@@ -24,9 +24,9 @@ from typing import Any, Callable
 
 import numpy as _np
 
-from flopscope.costs import COST_MODEL_NAME, OPS
+from flopscope.costs import OPS
 from flopscope.costs.registry import ShapeError, bind
-from flopscope.numpy import _build
+from flopscope.numpy import _build, _signatures
 from flopscope.runtime import dispatch as _dispatch
 from flopscope.runtime.errors import UnsupportedOperationError
 from flopscope.runtime.ledger import make_charge as _make_charge
@@ -131,13 +131,6 @@ def _scratch_generator() -> Any:
     return r
 
 
-def _doc(spec) -> str:
-    return (
-        f"Metered numpy.{spec.name}: same arguments and result as NumPy.\n\n"
-        f"Cost ({COST_MODEL_NAME}): {spec.formula}. Category: {spec.category}."
-    )
-
-
 # --------------------------------------------------------------------- module functions
 
 
@@ -151,7 +144,7 @@ def _module_function(name: str) -> Callable:
 
     f.__name__ = f.__qualname__ = attr
     f.__module__ = __name__
-    f.__doc__ = _doc(h.spec)
+    _signatures.attach(f, h.spec, fn)
     f.spec = h.spec  # type: ignore[attr-defined]
     return f
 
@@ -178,7 +171,7 @@ def _method(name: str, scratch: Callable[[], Any]) -> Callable:
 
     method.__name__ = attr
     method.__qualname__ = f"{name.split('.')[1]}.{attr}"
-    method.__doc__ = _doc(h.spec)
+    _signatures.attach(method, h.spec, getattr(getattr(_nprandom, name.split(".")[1]), attr, None), method=True)
     method.spec = h.spec  # type: ignore[attr-defined]
     return method
 
