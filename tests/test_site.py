@@ -58,7 +58,8 @@ def op_rows(html: str) -> list[str]:
 
 
 def text_of(html: str) -> str:
-    html = re.sub(r"<(script|style)\b.*?</\1>", "", html, flags=re.S)
+    """The page's prose: its text without scripts, styles and code (where TeX may be shown as code on purpose)."""
+    html = re.sub(r"<(script|style|code)\b.*?</\1>", "", html, flags=re.S)
     return re.sub(r"<[^>]+>", "", html)
 
 
