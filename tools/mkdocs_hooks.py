@@ -46,8 +46,14 @@ def formula_table(command: str, root: Path) -> str:
     from flopscope.analyzer.render import formula
     from flopscope.costs.symbolic import parse_formula
 
-    argv = shlex.split(command)[1:]
-    argv = [a for a in argv if a not in ("--sort",)] + ["--format", "json"]
+    argv, words = [], shlex.split(command)[2:]
+    while words:  # the command as written, less its output options
+        word = words.pop(0)
+        if word in ("--sort", "--format", "--formula", "--output"):
+            words = words[1:]
+        elif not word.startswith(("--sort=", "--format=", "--formula=", "--output=")):
+            argv.append(word)
+    argv = ["analyze", *argv, "--format", "json"]
     proc = subprocess.run([sys.executable, "-m", "flopscope", *argv], cwd=root, capture_output=True, text=True,
                           timeout=300)
     try:

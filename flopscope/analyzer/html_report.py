@@ -41,7 +41,7 @@ section.source { border-left: 1px solid var(--line); position: sticky; top: 0; h
 h2 { font-size: 15px; margin: 18px 0 6px; }
 table.chart { border-collapse: collapse; width: 100%; }
 table.chart td { padding: 3px 6px; border-bottom: 1px solid var(--line); vertical-align: middle; }
-table.chart td.where { white-space: nowrap; }
+table.chart td.where, table.chart td code { white-space: nowrap; }
 table.chart td.value { text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums; }
 table.chart td.formula { overflow-wrap: anywhere; min-width: 8em; font-family: ui-monospace, "DejaVu Sans Mono", monospace; font-size: 12px; color: var(--muted); }
 a.bar { display: inline-block; line-height: 0; }
