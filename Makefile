@@ -4,7 +4,7 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test bench fuzz robust docs stubs clean
+.PHONY: demo test bench fuzz robust docs stubs site screenshot browser clean
 FUZZ_EXAMPLES ?= 2000
 
 $(STAMP): pyproject.toml
@@ -35,8 +35,12 @@ demo: $(STAMP)
 	$(VENV)/bin/flopscope judge tests/corpus/01_mc_while_chunks tests/corpus/03_diag_moments_blend --seeds 0:3 \
 		--budget 1e7 --workers 2 --out .demo-results.jsonl
 
-test: $(STAMP)
+test: $(STAMP) browser
 	$(PY) -m pytest
+
+# headless Chromium (Debian's package) for the docs' browser tests: installed when missing
+browser:
+	@test -x /usr/bin/chromium || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium)
 
 fuzz: $(STAMP)
 	FLOPSCOPE_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(PY) -m pytest tests/test_fuzz.py -q -s
@@ -51,9 +55,18 @@ docs: $(STAMP)
 	$(VENV)/bin/flopscope costs --format markdown > docs/cost-reference.md
 	@echo "wrote docs/cost-reference.md"
 	$(PY) tools/refresh_console_blocks.py
+	$(MAKE) site
+
+# the docs site (MkDocs, Material theme) into site/: open site/index.html, no server or network needed
+site: $(STAMP)
+	NO_MKDOCS_2_WARNING=1 $(VENV)/bin/mkdocs build --strict --site-dir site
+
+# docs/img/cost-reference-fft.png, the cost reference's FFT rows as headless Chromium draws them
+screenshot: site browser
+	$(PY) tools/screenshot.py site docs/img/cost-reference-fft.png
 
 stubs: $(STAMP)
 	$(PY) tools/gen_stubs.py
 
 clean:
-	rm -rf $(VENV) build *.egg-info .pytest_cache
+	rm -rf $(VENV) build site *.egg-info .pytest_cache

@@ -18,7 +18,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 PKG = ROOT / "flopscope"
 LAYERS = ["values", "facts", "record", "pricing", "evaluation", "builtins", "flow", "statements", "result", "render",
-          "driver"]
+          "html_report", "driver"]
 LEAVES = {"loops", "model", "assets", "argspec", "diagnostics", "limits", "positions", "suppress"}
 
 

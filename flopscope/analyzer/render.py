@@ -15,21 +15,13 @@ from flopscope.costs import COST_MODEL_NAME
 BIG_FORMULA = 400  # terms: beyond this a formula is printed without sorting its terms
 
 
-FORMULA_STYLES = ("text", "pretty", "latex")
-
-
 def fmt(expr: Any, style: str = "text") -> str:
     """A formula as text SymPy can parse back (stable ordering; a very long sum, which
-    sorting would make slow, in SymPy's own order); ``pretty``: SymPy's Unicode form on
-    one line where it fits on one; ``latex``: SymPy's LaTeX."""
+    sorting would make slow, in SymPy's own order); another style: see ``formula``."""
     expr = sympy.sympify(expr)
-    order = "none" if len(expr.args) > BIG_FORMULA else "lex"
-    if style == "latex":
-        return sympy.latex(expr, order=order)
-    if style == "pretty":
-        shown = sympy.pretty(expr, use_unicode=True, wrap_line=False, order=order)
-        return shown if "\n" not in shown else sympy.sstr(expr, order=order)
-    return sympy.sstr(expr, order=order)
+    if style != "text":
+        return formula(expr, style)
+    return sympy.sstr(expr, order="none" if len(expr.args) > BIG_FORMULA else "lex")
 
 
 def _is_unknown_symbol(x) -> bool:
@@ -214,3 +206,147 @@ def error_json(path: str, message: str, line: int | None = None, col: int | None
 
 def dumps(data: dict) -> str:
     return json.dumps(data, indent=2)
+
+
+# ---------------------------------------------------------------------- formula styles
+
+STYLES = ("text", "pretty", "latex")
+
+_SUPERSCRIPT = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
+_MULTILINE = (sympy.Piecewise, sympy.Sum, sympy.Product, sympy.Integral)
+
+
+def formula(expr: Any, style: str = "text") -> str:
+    """A cost formula printed in one of three styles.
+
+    ``text`` is what ``flopscope analyze`` prints (and SymPy parses back);
+    ``pretty`` is Unicode on one line (``5⋅b⋅m⋅⌈log₂ m⌉``, ``n³``), except where a
+    formula has no one-line form (a Piecewise, a Sum): then SymPy's own pretty
+    printer draws it over several lines; ``latex`` is SymPy's LaTeX, with
+    flopscope's integer functions as the notation they stand for
+    (``\\left\\lceil \\log_{2} m \\right\\rceil`` for ``clog2(m)``)."""
+    if style not in STYLES:
+        raise ValueError(f"unknown formula style {style!r}: choose one of {', '.join(STYLES)}")
+    expr = sympy.sympify(expr)
+    if style == "text":
+        return fmt(expr)
+    if style == "latex":
+        return _LatexFormula(dict(order="none" if len(expr.args) > BIG_FORMULA else None)).doprint(expr)
+    if _has_any(expr):
+        return _PrettyFormula(dict(use_unicode=True, wrap_line=False)).doprint(expr)
+    return _OneLine(dict(order="none" if len(expr.args) > BIG_FORMULA else "lex")).doprint(expr)
+
+
+def _has_any(expr) -> bool:
+    return any(isinstance(node, _MULTILINE) for node in sympy.preorder_traversal(expr))
+
+
+def _is_plain(text: str) -> bool:
+    """A printed argument that needs no parentheses after log₂ (a name or a number)."""
+    return text.replace("_", "").isalnum()
+
+
+from sympy.printing.latex import LatexPrinter  # noqa: E402
+from sympy.printing.pretty.pretty import PrettyPrinter  # noqa: E402
+from sympy.printing.pretty.stringpict import prettyForm  # noqa: E402
+from sympy.printing.str import StrPrinter  # noqa: E402
+
+
+class _OneLine(StrPrinter):
+    """Unicode on one line: superscript powers, a dot for products, floor and
+    ceiling brackets, log₂ for clog2 and floor_log2."""
+
+    def _print_Pow(self, expr, rational=False):
+        base, exp = expr.base, expr.exp
+        if exp is sympy.S.Half:
+            return "√" + (self._print(base) if base.is_Atom else f"({self._print(base)})")
+        if exp.is_Integer and exp > 0:
+            return self.parenthesize(base, sympy.printing.precedence.PRECEDENCE["Pow"], strict=False) \
+                + str(int(exp)).translate(_SUPERSCRIPT)
+        if exp.is_Integer and exp < 0 and exp != -1:
+            return "1/" + self._print(sympy.Pow(base, -exp, evaluate=False))
+        if exp == -1:
+            return "1/" + self.parenthesize(base, sympy.printing.precedence.PRECEDENCE["Mul"], strict=False)
+        return (self.parenthesize(base, sympy.printing.precedence.PRECEDENCE["Pow"], strict=False)
+                + "^(" + self._print(exp) + ")")
+
+    def _print_Mul(self, expr):
+        return super()._print_Mul(expr).replace("*", "⋅")
+
+    def _print_clog2(self, expr):
+        arg = self._print(expr.args[0])
+        return f"⌈log₂ {arg}⌉" if _is_plain(arg) else f"⌈log₂({arg})⌉"
+
+    def _print_floor_log2(self, expr):
+        arg = self._print(expr.args[0])
+        return f"⌊log₂ {arg}⌋" if _is_plain(arg) else f"⌊log₂({arg})⌋"
+
+    def _print_floor(self, expr):
+        return f"⌊{self._print(expr.args[0])}⌋"
+
+    def _print_ceiling(self, expr):
+        return f"⌈{self._print(expr.args[0])}⌉"
+
+    def _print_Min(self, expr):
+        return "min(" + ", ".join(self._print(a) for a in _sorted_args(expr)) + ")"
+
+    def _print_Max(self, expr):
+        return "max(" + ", ".join(self._print(a) for a in _sorted_args(expr)) + ")"
+
+
+def _sorted_args(expr):
+    return sorted(expr.args, key=sympy.default_sort_key)
+
+
+class _PrettyFormula(PrettyPrinter):
+    """SymPy's pretty printer, with clog2 and floor_log2 drawn as ⌈log₂ ·⌉ and ⌊log₂ ·⌋."""
+
+    def _log2(self, expr, left, right):
+        inner = self._print(expr.args[0])
+        if not expr.args[0].is_Atom:
+            inner = prettyForm(*inner.parens())
+        inner = prettyForm(*inner.left("log₂ "))
+        return prettyForm(*inner.parens(left, right))
+
+    def _print_clog2(self, expr):
+        return self._log2(expr, "lceil", "rceil")
+
+    def _print_floor_log2(self, expr):
+        return self._log2(expr, "lfloor", "rfloor")
+
+
+class _LatexFormula(LatexPrinter):
+    """SymPy's LaTeX printer, with flopscope's integer functions as their notation and a
+    long size name (``per_sample``) as one italic word rather than a subscript."""
+
+    def _log2(self, expr, left, right):
+        arg = expr.args[0]
+        inner = self._print(arg)
+        if not arg.is_Atom:
+            inner = r"\left(" + inner + r"\right)"
+        return rf"\left\{left} \log_{{2}} {inner} \right\{right}"
+
+    def _print_clog2(self, expr, exp=None):
+        out = self._log2(expr, "lceil", "rceil")
+        return out if exp is None else rf"{out}^{{{exp}}}"
+
+    def _print_floor_log2(self, expr, exp=None):
+        out = self._log2(expr, "lfloor", "rfloor")
+        return out if exp is None else rf"{out}^{{{exp}}}"
+
+    def _print_popcount(self, expr, exp=None):
+        out = r"\operatorname{popcount}\left(" + self._print(expr.args[0]) + r"\right)"
+        return out if exp is None else rf"{out}^{{{exp}}}"
+
+    def _print_Symbol(self, expr, style="plain"):
+        name = expr.name
+        head, _, tail = name.partition("_")
+        if len(head) > 1 and tail or tail and not tail.isdigit() and len(tail) > 1 and not _is_greek(tail):
+            return r"\mathit{" + name.replace("_", r"\_") + "}"
+        return super()._print_Symbol(expr, style=style)
+
+
+def _is_greek(name: str) -> bool:
+    from sympy.printing.latex import greek_letters_set
+
+    return name.lower() in greek_letters_set
