@@ -1545,8 +1545,11 @@ class Builder:
         if form == 3:
             return Val(f"{sym}.{self.pick(('sum', 'max', 'mean'))}()", (), "f", atom=False)
         if form == 4:
-            return Val(f"fnp.einsum('{self.pick(('ij->', 'ij->i', 'ii->i'))}', {sym})",
-                       {"ij->": (), "ij->i": (d,), "ii->i": (d,)}[self.last_pick], "f", atom=False)
+            spec = self.pick(('ij->', 'ij->i', 'ii->i'))
+            # 'ii->i' is a view of the tensor's diagonal, read-only as the tensor is: a copy
+            tail = ".copy()" if spec == "ii->i" else ""
+            return Val(f"fnp.einsum('{spec}', {sym}){tail}", {"ij->": (), "ij->i": (d,), "ii->i": (d,)}[spec], "f",
+                       atom=False)
         if form == 5:
             return Val(f"fnp.einsum('ij,jk->ik', {sym}, {sym})", (d, d), "f", atom=False)
         partner = self.value_of_shape(ctx, (d, d), dtypes="f", depth=max(depth - 1, 0))
