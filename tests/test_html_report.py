@@ -1,7 +1,6 @@
 """The HTML cost report: one self-contained page, a bar per site costliest first, each
 bar a link to its line of the source shown beside it; opened in headless Chromium."""
 
-import json
 import re
 import sys
 from pathlib import Path
@@ -107,9 +106,7 @@ def test_the_check_report_draws_predicted_and_measured():
     assert page.count('<span class="label agree">agree</span>') == 4  # three sites and the total
 
 
-PROBE = """<script>
-(function () {
-  const bars = [...document.querySelectorAll('a.bar.site')];
+PROBE = """  const bars = [...document.querySelectorAll('a.bar.site')];
   const out = {
     bars: bars.map(b => ({
       value: b.dataset.value === '' ? null : Number(b.dataset.value),
@@ -120,12 +117,7 @@ PROBE = """<script>
     sourceLeft: document.querySelector('section.source').getBoundingClientRect().left,
     lines: document.querySelectorAll('pre.code span.line').length,
   };
-  const pre = document.createElement('pre');
-  pre.id = 'probe';
-  pre.textContent = JSON.stringify(out);
-  document.body.appendChild(pre);
-})();
-</script>"""
+"""
 
 
 @NEEDS_CHROMIUM
@@ -136,11 +128,7 @@ def test_chromium_renders_the_report(which, request, tmp_path):
     path.write_text(page)
     dom = headless.dump_dom(path)
     assert len(re.findall(r'<a class="bar site"', dom)) == len(a.sites)
-    probe_page = tmp_path / "probe.html"
-    probe_page.write_text(page.replace("</body>", PROBE + "</body>"))
-    found = re.search(r'<pre id="probe">(.*?)</pre>', headless.dump_dom(probe_page))
-    assert found, "the probe did not run"
-    probe = json.loads(found.group(1))
+    probe = headless.probe(page, PROBE, tmp_path / "probe.html")
     drawn = probe["bars"]
     assert len(drawn) == len(a.sites)
     assert all(b["target"] for b in drawn)

@@ -1,7 +1,6 @@
 """The docs site: MkDocs builds it with --strict, its formulas are MathML made from the
 cost table, it loads nothing from the network, and headless Chromium draws the math."""
 
-import json
 import re
 import subprocess
 import sys
@@ -105,9 +104,7 @@ def test_no_page_loads_anything_from_the_network(site):
     assert "fonts.googleapis" not in (site / "index.html").read_text()
 
 
-PROBE = """<script>
-(function () {
-  const box = e => e.getBoundingClientRect();
+PROBE = """  const box = e => e.getBoundingClientRect();
   const maths = [...document.querySelectorAll('article math')];
   const sups = [...document.querySelectorAll('article msup')];
   const fracs = [...document.querySelectorAll('article mfrac')];
@@ -121,12 +118,7 @@ PROBE = """<script>
     stacked: fracs.filter(f => box(f.children[0]).bottom <= box(f.children[1]).top + 1).length,
     rows: rows.length,
   };
-  const pre = document.createElement('pre');
-  pre.id = 'probe';
-  pre.textContent = JSON.stringify(out);
-  document.body.appendChild(pre);
-})();
-</script>"""
+"""
 
 
 @NEEDS_CHROMIUM
@@ -141,11 +133,7 @@ def test_chromium_draws_the_cost_reference_as_math(site):
         assert bad not in text, bad
     # MathML laid out by the browser itself: every superscript sits above its base and
     # every numerator above its denominator (a copy of the page measures them)
-    probe_page = site / "cost-reference-probe.html"
-    probe_page.write_text((site / "cost-reference.html").read_text().replace("</body>", PROBE + "</body>"))
-    found = re.search(r'<pre id="probe">(.*?)</pre>', headless.dump_dom(probe_page))
-    assert found, "the probe did not run"
-    probe = json.loads(found.group(1))
+    probe = headless.probe((site / "cost-reference.html").read_text(), PROBE, site / "cost-reference-probe.html")
     assert probe["maths"] >= len(counted) and probe["drawn"] == probe["maths"]
     assert probe["rows"] == len(counted)
     assert probe["sups"] >= 20 and probe["raised"] == probe["sups"]

@@ -46,3 +46,20 @@ def screenshot(path: Path, out: Path, width: int = 900, height: int = 600) -> Pa
     if not out.exists():
         raise RuntimeError(f"chromium wrote no screenshot to {out}")
     return out
+
+
+def probe(html: str, body: str, where: Path) -> dict:
+    """Run ``body`` (JavaScript that sets ``const out = {...}``) in the page ``html``
+    once it has loaded, and return ``out``: the page is written to ``where`` with the
+    script before ``</body>``, which writes ``out`` as JSON into the DOM."""
+    import json
+    import re
+
+    script = ("<script>\n(function () {\n" + body + "\n  const pre = document.createElement('pre');\n"
+              "  pre.id = 'probe';\n  pre.textContent = JSON.stringify(out);\n  document.body.appendChild(pre);\n"
+              "})();\n</script>")
+    Path(where).write_text(html.replace("</body>", script + "</body>"))
+    found = re.search(r'<pre id="probe">(.*?)</pre>', dump_dom(where))
+    if found is None:
+        raise AssertionError("the probe did not run")
+    return json.loads(found.group(1))

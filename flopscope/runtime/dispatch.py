@@ -447,14 +447,7 @@ def execute(name: str, cost: int, charge: tuple, fn: Callable, args: tuple, kwar
         raise
     t2 = _pc()
     r = wrapper(r)
-    # settle(), inlined on the hot path
-    ledger.used += cost
-    rec[0] += 1
-    rec[1] += t2 - t1
-    rec[2] += (t1 - t0) + (_pc() - t2)
-    rec[4] += cost
-    if t2 > ledger.deadline:
-        raise _time_out(ledger, name, t2, ran=True)
+    settle(ledger, rec, cost, t0, t1, t2, name)
     return r
 
 
