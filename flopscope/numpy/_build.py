@@ -87,6 +87,8 @@ def _make_op(name: str, spec: OpSpec, fn: Callable) -> Callable:
     h = dispatch.OpHandler(name, spec, fn)
     if spec.category == "reduction":
         return dispatch.make_reduction(h)
+    if spec.category == "joining":
+        return dispatch.make_joining(h)
     call_op = dispatch.call_op
 
     def f(*args, **kwargs):

@@ -878,6 +878,55 @@ def make_reduction(h: OpHandler) -> Callable:
     return call
 
 
+_JOIN = object()  # the first item of a joining op's own cache keys
+
+
+def make_joining(h: OpHandler) -> Callable:
+    """The metered callable for an op that joins a list of arrays (concatenate, stack,
+    vstack, ...): a list or tuple of plain or metered arrays, with keyword arguments
+    that are plain Python values (axis=0), is priced by its shapes from the op's cache
+    without binding the call; anything else, and every first sight, takes call_op."""
+    name, cache, fn, wrapper = h.name, h.cache, h.fn, h.wrapper
+    scalars = _SCALAR_TYPES
+
+    def call(*args, **kwargs):
+        t0 = _pc()
+        if len(args) != 1:  # (the list by keyword, or more positional arguments)
+            return call_op(h, args, kwargs)
+        arrays = args[0]
+        ta = type(arrays)
+        if (ta is not list and ta is not tuple) or len(arrays) > 64:
+            return call_op(h, args, kwargs)
+        raws, shapes = [], []
+        for x in arrays:
+            tx = type(x)
+            if tx is FA:
+                x = _view(x, _nd)
+            elif tx is not _nd:
+                return call_op(h, args, kwargs)
+            raws.append(x)
+            shapes.append(x.shape)
+        if kwargs:
+            given = []
+            for k, v in kwargs.items():
+                if type(v) not in scalars:
+                    return call_op(h, args, kwargs)
+                given.append((k, type(v), v))
+            key = (_JOIN, ta, tuple(shapes), tuple(given))
+        else:
+            key = (_JOIN, ta, tuple(shapes))
+        entry = cache.get(key)
+        if entry is not None:
+            return execute(name, entry[0], entry[1], fn, (raws,), kwargs, t0, wrapper)
+        r = call_op(h, args, kwargs)  # priced (and validated) the general way, once
+        entry = cache.get(_fast_key(args, kwargs))
+        if entry is not None:
+            _cache_put(cache, key, entry)
+        return r
+
+    return call
+
+
 def call_free(fn: Callable, args: tuple, kwargs: dict) -> Any:
     """A free op: run it on plain views and hand back metered results. The wall-clock
     limit is checked here too (a solver doing only free work still runs out of time)."""
