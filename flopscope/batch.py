@@ -119,7 +119,8 @@ def run(command: str, files: list[str], config: _config.Config, cli: Settings,
         except SourceSyntaxError as err:
             item.error = _error("FS001", str(err))
         except UsageError as err:
-            item.error = _error("FS000", f"flopscope {command}: error: {file}: {err}")
+            text = str(err)
+            item.error = _error("FS000", f"flopscope {command}: error: {text if text.startswith(file) else f'{file}: {text}'}")
         except KeyboardInterrupt:
             raise
         except Exception as err:  # noqa: BLE001 - an internal error is reported, never a traceback
@@ -194,6 +195,8 @@ def render_text(command: str, results: list[FileResult], detail: str, colour: bo
     for r in results:
         if r.error is not None:
             errs.append(paint(r.error["message"], "red") if colour else r.error["message"])
+            if len(results) > 1:  # (named in the report too, not on stderr alone)
+                outs.append(f"{r.path}: not analyzed: {r.error['code']} (the message is on stderr)")
             continue
         body = render_one(r.result)
         if detail == "quiet":
@@ -300,18 +303,23 @@ def findings(command: str, results: list[FileResult]) -> list[Finding]:
         for d in a.diagnostics:
             out.append(Finding(d.code, _LEVEL.get(d.severity, "note"), d.message, r.path, max(d.line, 1),
                                max(d.col, 1), d.end_line, d.end_col))
-        for b in getattr(a, "budgets", []):
+        for b in getattr(a, "budgets", []) if command == "analyze" else ():  # (check's verdicts are its own)
             if b.within is False:
                 limit = b.limit if b.limit is not None else b.flop_budget
                 where = (1, 1) if b.kind == "--budget" else (max(b.line, 1), max(b.col, 1))
                 out.append(Finding(OVER_BUDGET, "error", f"predicted {b.value:,} FLOPs, over the budget of {limit:,}"
                                    + (f" ({b.function})" if b.function else ""), r.path, *where))
         if command == "check":
-            for s in r.result.sites:
-                if s.verdict == "MISMATCH":
-                    predicted = "?" if s.predicted is None else f"{s.predicted:,}"
-                    out.append(Finding(MISMATCH_CODE, "error", f"{s.op}: predicted {predicted} FLOPs, measured "
-                                       f"{s.measured:,}", r.path, s.line, s.col))
+            mismatched = [s for s in r.result.sites if s.verdict == "MISMATCH"]
+            for s in mismatched:
+                predicted = "?" if s.predicted is None else f"{s.predicted:,}"
+                out.append(Finding(MISMATCH_CODE, "error", f"{s.op}: predicted {predicted} FLOPs, measured "
+                                   f"{s.measured:,}", r.path, s.line, s.col))
+            if r.exit_code and not mismatched:  # the total, an unknown part, or the program failed
+                predicted = "?" if r.result.predicted_total is None else f"{r.result.predicted_total:,}"
+                why = f"; the program raised {r.result.run_error['type']}" if r.result.run_error else ""
+                out.append(Finding(MISMATCH_CODE, "error", f"total: predicted {predicted} FLOPs ({r.result.label}), "
+                                   f"measured {r.result.measured_total:,}: {r.result.verdict}{why}", r.path, 1, 1))
     return out
 
 
@@ -336,7 +344,7 @@ def to_sarif(command: str, results: list[FileResult]) -> dict:
         effect, meaning = table.get(code, ("", code))
         rule_list.append({
             "id": code,
-            "shortDescription": {"text": meaning.split(":")[0]},
+            "shortDescription": {"text": meaning.split(" (")[0].split(":")[0]},
             "fullDescription": {"text": meaning},
             "help": {"text": f"flopscope rule {code}"},
             "defaultConfiguration": {"level": level_of.get(effect, "error" if effect.startswith("exit") else "note")},
@@ -352,9 +360,7 @@ def to_sarif(command: str, results: list[FileResult]) -> dict:
             "ruleIndex": index[f.code],
             "level": f.level,
             "message": {"text": f.message},
-            "locations": [{"physicalLocation": {"artifactLocation": {"uri": Path(f.path).as_posix(),
-                                                                      "uriBaseId": "%SRCROOT%"},
-                                                "region": region}}],
+            "locations": [{"physicalLocation": {"artifactLocation": _artifact(f.path), "region": region}}],
         })
     return {
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
@@ -368,6 +374,16 @@ def to_sarif(command: str, results: list[FileResult]) -> dict:
                              "exitCode": exit_code(results)}],
         }],
     }
+
+
+def _artifact(path: str) -> dict:
+    """A SARIF artifact location: a relative path against the source root, or a file URI."""
+    from urllib.parse import quote
+
+    p = Path(path)
+    if p.is_absolute():
+        return {"uri": p.as_uri()}
+    return {"uri": quote(p.as_posix(), safe="/"), "uriBaseId": "%SRCROOT%"}
 
 
 def to_github(command: str, results: list[FileResult]) -> str:

@@ -418,14 +418,19 @@ def _run_program_command(name: str, args, compute, render_text, render_json) -> 
             shapes=args.shapes, contract=args.contract, entry=args.entry, args=args.arg, budget=args.budget,
             select=check_codes(args.select, "--select"), ignore=check_codes(args.ignore, "--ignore"),
             timeout=args.timeout, max_memory=args.max_memory), list(args.exclude), getattr(args, "seed", None))
+        if args.budget is not None:
+            _flops(str(args.budget).replace("_", ""))
         files = batch.discover(args.paths, config, settings.exclude)
-        if not files:
-            raise batch.UsageProblem(f"no Python file to {name} in {' '.join(args.paths)} (after exclusions)")
-        if args.format == "html" and len(files) > 1:
+        if args.format == "html" and len(files) != 1:
             raise batch.UsageProblem("--format html writes one page for one file: name one file")
+    except argparse.ArgumentTypeError:
+        return _fail(f"flopscope {name}: error: --budget: expected a positive integer number of FLOPs, got "
+                     f"{args.budget!r}", " ".join(args.paths), as_json, code="FS000", dumps=dumps, error_json=error_json)
     except (configuration.ConfigError, BadCode, batch.UsageProblem, UsageError) as err:
         return _fail(f"flopscope {name}: error: {err}", " ".join(args.paths), as_json, code="FS000", dumps=dumps,
                      error_json=error_json)
+    if not files:  # (a pre-commit hook given only excluded files, an empty folder: nothing to do)
+        print(f"flopscope {name}: no Python file to {name} in {' '.join(args.paths)}", file=sys.stderr)
     progress = _file_progress() if len(files) > 1 else None
     try:
         results = batch.run(name, files, config, settings, compute, progress)
@@ -441,36 +446,50 @@ def _run_program_command(name: str, args, compute, render_text, render_json) -> 
         return _fail(f"flopscope {name}: error: --output {args.output}: cannot write there", " ".join(args.paths),
                      as_json, code="FS000", dumps=dumps, error_json=error_json)
     try:
-        if args.format == "json":
-            print(dumps(batch.to_json(name, results, render_json)), file=stream)
-        elif args.format == "sarif":
-            print(dumps(batch.to_sarif(name, results)), file=stream)
-        elif args.format == "github":
-            text = batch.to_github(name, results)
-            if text:
-                print(text, file=stream)
-        elif args.format == "html":
-            page = _html_page(name, results[0])
-            if page is None:
-                print(results[0].error["message"], file=sys.stderr)
-            else:
-                print(page, file=stream)
-        else:
-            detail = "quiet" if args.quiet else "verbose" if args.verbose else "normal"
-            colour = batch.colour_wanted(args.color, stream)
-
-            def one(result):
-                return render_text(result, formula=args.formula) if name == "analyze" else render_text(result)
-
-            out, err = batch.render_text(name, results, detail, colour, one)
-            if err:
-                print(err, file=sys.stderr)
-            if out:
-                print(out, file=stream)
+        _write_report(name, args, results, stream, render_text, render_json, dumps)
+        stream.flush()
+    except OSError as err:
+        _quiet_stdout()
+        print(f"flopscope {name}: error: cannot write the report ({err.strerror or err})", file=sys.stderr)
+        return 2
     finally:
         if stream is not sys.stdout:
-            stream.close()
+            try:
+                stream.close()
+            except OSError:
+                pass
     return batch.exit_code(results)
+
+
+def _write_report(name: str, args, results, stream, render_text, render_json, dumps) -> None:
+    from flopscope import batch
+
+    if args.format == "json":
+        print(dumps(batch.to_json(name, results, render_json)), file=stream)
+    elif args.format == "sarif":
+        print(dumps(batch.to_sarif(name, results)), file=stream)
+    elif args.format == "github":
+        text = batch.to_github(name, results)
+        if text:
+            print(text, file=stream)
+    elif args.format == "html":
+        page = _html_page(name, results[0])
+        if page is None:
+            print(results[0].error["message"], file=sys.stderr)
+        else:
+            print(page, file=stream)
+    else:
+        detail = "quiet" if args.quiet else "verbose" if args.verbose else "normal"
+        colour = batch.colour_wanted(args.color, stream)
+
+        def one(result):
+            return render_text(result, formula=args.formula) if name == "analyze" else render_text(result)
+
+        out, err = batch.render_text(name, results, detail, colour, one)
+        if err:
+            print(err, file=sys.stderr)
+        if out:
+            print(out, file=stream)
 
 
 def _output_stream(path: str | None):
@@ -530,8 +549,14 @@ def run_rule(args) -> int:
             print()
         print(f"{code}: {meaning}")
         print(f"  effect on the result: {effect}")
-        print(f"  silence it on one line: # flopscope: ignore[{code}]   everywhere: --ignore {code} or "
-              f"ignore = [\"{code}\"] in [tool.flopscope]")
+        if code in ("FS000", "FS001", "FS999"):
+            print("  always reported: it is not a finding about the solver (fix the command or the file)")
+        elif code in ("FS128", "FS129"):
+            print("  a finding of --format sarif and github that follows the exit code: change the budget or the "
+                  "solver (--ignore and comments do not apply)")
+        else:
+            print(f"  silence it on one line: # flopscope: ignore[{code}]   everywhere: --ignore {code} or "
+                  f"ignore = [\"{code}\"] in [tool.flopscope]")
         print(f"  more: docs/analyzer.md, section Diagnostics")
     return 0
 

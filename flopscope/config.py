@@ -36,6 +36,7 @@ CONFIG_FILE = "pyproject.toml"
 _RUN_KEYS = {"shapes", "contract", "entry", "args", "budget", "select", "ignore", "timeout", "max-memory"}
 _TOP_KEYS = _RUN_KEYS | {"exclude", "per-file"}
 _CONTRACTS = ("estimator", "none")
+_SHAPE = re.compile(r"[A-Za-z_]\w*(?:\s*=\s*[+]?(?:\d[\d_]*\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)?")
 
 
 class ConfigError(Exception):
@@ -79,8 +80,11 @@ class Config:
         return options
 
     def excluded(self, file: str | os.PathLike, extra: list | None = None) -> bool:
+        """Excluded by the table (globs relative to its folder) or by ``extra``, the
+        command line's globs (relative to the current folder)."""
         rel = relative_posix(file, self.root)
-        return any(glob_match(rel, pattern) for pattern in [*self.exclude, *(extra or [])])
+        here = relative_posix(file, Path.cwd())
+        return any(glob_match(rel, p) for p in self.exclude) or any(glob_match(here, p) for p in extra or [])
 
 
 def merge(base: RunOptions, over: RunOptions) -> RunOptions:
@@ -139,7 +143,7 @@ def glob_match(rel: str, pattern: str) -> bool:
         pattern += "**"
     if "/" not in pattern:
         return any(re.fullmatch(_glob_regex(pattern), part) for part in rel.split("/"))
-    return re.fullmatch(_glob_regex(pattern), rel) is not None
+    return re.fullmatch(_glob_regex(pattern) + "(?:/.*)?", rel) is not None  # (a folder: what is in it too)
 
 
 def _glob_regex(pattern: str) -> str:
@@ -227,6 +231,8 @@ def _read_toml(path: Path) -> dict:
         raise ConfigError(f"{path}: cannot read the file ({err.strerror})") from None
     except tomllib.TOMLDecodeError as err:
         raise ConfigError(f"{path}: not valid TOML: {err}") from None
+    except UnicodeDecodeError:
+        raise ConfigError(f"{path}: not valid TOML: the file is not UTF-8") from None
 
 
 def _run_options(path: Path, where: str, table: dict) -> RunOptions:
@@ -237,11 +243,27 @@ def _run_options(path: Path, where: str, table: dict) -> RunOptions:
     budget = table.get("budget")
     if budget is not None and (isinstance(budget, bool) or not isinstance(budget, (int, float, str))):
         raise ConfigError(f"{path}: {where}: budget must be a number of FLOPs (a number or a string such as '1e9')")
+    shapes = _strings(path, "shapes", table, where)
+    for spec in shapes:
+        for part in filter(None, (p.strip() for p in spec.split(","))):
+            if not _SHAPE.fullmatch(part):
+                raise ConfigError(f"{path}: {where}: shapes: {part!r} is not NAME or NAME=NUMBER")
+    if budget is not None:
+        try:
+            ok = float(str(budget).replace("_", "")) > 0 and float(str(budget)) != float("inf")
+        except ValueError:
+            ok = False
+        if not ok:
+            raise ConfigError(f"{path}: {where}: budget = {budget!r}: expected a positive number of FLOPs")
+    args = _strings(path, "args", table, where)
+    for arg in args:
+        if not re.fullmatch(r"\s*[A-Za-z_]\w*\s*=.+", arg, re.S):
+            raise ConfigError(f"{path}: {where}: args: {arg!r} is not NAME=EXPR")
     return RunOptions(
-        shapes=_strings(path, "shapes", table, where),
+        shapes=shapes,
         contract=contract,
         entry=_string(path, where, "entry", table),
-        args=_strings(path, "args", table, where),
+        args=args,
         budget=None if budget is None else str(budget),
         select=_codes(path, where, "select", table),
         ignore=_codes(path, where, "ignore", table),

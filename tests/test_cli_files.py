@@ -240,3 +240,112 @@ def test_a_closed_pipe_ends_quietly(project):
     _, err = proc.communicate(timeout=120)
     assert b"Traceback" not in err and b"BrokenPipe" not in err
     assert proc.returncode in (0, 1, 2)
+
+
+def test_a_budget_sized_loop_costs_the_same_to_analyze_at_any_budget(capsys, monkeypatch):
+    """The sample count of examples/contract/budget_mc.py comes from B; a while loop over
+    chunks is summed in closed form, so a huge B is no more work (it once enumerated
+    every chunk before giving up)."""
+    monkeypatch.chdir(ROOT / "examples" / "contract")
+    code, out, _ = run(capsys, "analyze", "budget_mc.py", "--shapes", "B=1e16", "--format", "json", "--timeout", "60")
+    data = json.loads(out)
+    assert data["stopped"] is None and data["total"]["label"] == "exact"
+    w, L, B = 256, 32, 10**16
+    n = int(0.5 * B) // (w + L * (w * w + 3 * w))
+    want = L * n * w * w + 2 * L * n * w + L * w * -(-n // 256) + L * w + n * w
+    assert data["total"]["value"] == want
+
+
+# ---------------------------------------------------------------------- review findings
+
+
+def test_only_excluded_files_leave_nothing_to_do(capsys, project):
+    (project / "pyproject.toml").write_text('[tool.flopscope]\nexclude = ["solvers/old"]\n')
+    code, out, err = run(capsys, "analyze", "solvers/old/broken.py")
+    assert code == 0 and out == "" and "no Python file to analyze in solvers/old/broken.py" in err
+    (project / "empty").mkdir()
+    code, out, _ = run(capsys, "analyze", "empty", "--format", "json")
+    assert code == 0 and json.loads(out) == {"schema": "flopscope.analyze/2", "files": [], "exit_code": 0}
+
+
+def test_an_unwritable_report_is_an_error_not_a_traceback(project):
+    proc = subprocess.run([sys.executable, "-m", "flopscope", "analyze", "solvers/guide.py", "-o", "/dev/full"],
+                          capture_output=True, text=True)
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr
+    assert "cannot write the report" in proc.stderr
+
+
+def test_a_non_utf8_configuration_is_named(capsys, project):
+    (project / "bad.toml").write_bytes(b"\xff\xfe[tool.flopscope]\n")
+    code, _, err = run(capsys, "analyze", "solvers/guide.py", "--config", "bad.toml")
+    assert code == 2 and "bad.toml: not valid TOML: the file is not UTF-8" in err
+
+
+def test_a_suppression_on_a_later_line_of_the_statement(capsys, project):
+    (project / "multi.py").write_text(
+        "import flopscope.numpy as fnp\nx = fnp.ones(8)\nif (fnp.sum(x) >\n        6):  # flopscope: ignore[FS105]\n"
+        "    y = fnp.exp(x)\n")
+    code, out, _ = run(capsys, "analyze", "multi.py", "--format", "json")
+    assert [d["code"] for d in json.loads(out)["diagnostics"]] == []
+    (project / "multi.py").write_text(
+        "import flopscope.numpy as fnp\nx = fnp.ones(8)\nif (fnp.sum(x) >\n        6):\n    y = fnp.exp(x)\n")
+    code, out, _ = run(capsys, "analyze", "multi.py", "--format", "json")
+    assert [(d["code"], d["line"]) for d in json.loads(out)["diagnostics"]] == [("FS105", 3)]
+
+
+def test_command_line_excludes_are_relative_to_the_current_folder(capsys, project, monkeypatch):
+    (project / "pyproject.toml").write_text("[tool.flopscope]\n")
+    monkeypatch.chdir(project / "solvers")
+    code, out, _ = run(capsys, "analyze", ".", "--exclude", "old", "--exclude", "over.py", "-q", "--shapes", "n=4")
+    assert code == 0 and "broken" not in out and "over.py" not in out and "2 files:" in out
+
+
+def test_a_folder_glob_covers_its_files():
+    from flopscope.config import glob_match
+
+    assert glob_match("a/b/c/s.py", "a/b") and glob_match("a/b/c/s.py", "a/b/c")
+    assert not glob_match("a/bc/s.py", "a/b")
+
+
+@pytest.mark.parametrize("body,message", [
+    ('shapes = ["n=abc"]', "shapes: 'n=abc' is not NAME or NAME=NUMBER"),
+    ('budget = "abc"', "budget = 'abc': expected a positive number of FLOPs"),
+    ('args = "x"', "args: 'x' is not NAME=EXPR"),
+])
+def test_bad_values_are_blamed_on_the_configuration(capsys, project, body, message):
+    (project / "pyproject.toml").write_text("[tool.flopscope]\n" + body + "\n")
+    code, _, err = run(capsys, "analyze", "solvers")
+    assert code == 2 and "pyproject.toml: [tool.flopscope]: " + message in err
+
+
+def test_check_findings_follow_its_verdict(capsys, project):
+    # the matmul always runs and alone exceeds the budget: the run stops there
+    code, out, _ = run(capsys, "check", "solvers/over.py", "--shapes", "n=64", "--format", "github")
+    assert "FS128" not in out  # budgets are analyze's findings
+    lines = out.splitlines()
+    assert all(line.startswith("::error file=solvers/over.py") for line in lines if "FS129" in line)
+    assert (code == 0) == (not any("FS129" in line for line in lines))
+
+
+def test_sarif_locations_of_absolute_and_odd_paths(capsys, project):
+    odd = project / "a,b c%.py"
+    odd.write_text(OVER)
+    code, out, _ = run(capsys, "analyze", odd.name, str(project / "solvers" / "over.py"), "--format", "sarif")
+    uris = [r["locations"][0]["physicalLocation"]["artifactLocation"] for r in json.loads(out)["runs"][0]["results"]]
+    assert {"uri": "a%2Cb%20c%25.py", "uriBaseId": "%SRCROOT%"} in uris
+    assert {"uri": (project / "solvers" / "over.py").as_uri()} in uris
+
+
+def test_pretty_formulas_keep_a_report_line_whole(capsys):
+    code, out, _ = run(capsys, "analyze", ROOT / "examples" / "contract" / "budget_mc.py", "--contract", "estimator",
+                       "--shapes", "w=16,L=4,B=1e7", "--formula", "pretty", "--no-config")
+    path = str(ROOT / "examples" / "contract" / "budget_mc.py")
+    sites = [line for line in out.splitlines() if line.startswith(path + ":")]
+    assert len(sites) == 6 and all(line.count(" = ") == 1 for line in sites)
+    assert "⋅" in out  # products in Unicode where a formula has a one-line form
+
+
+def test_a_broken_link_is_named_once(capsys, project):
+    (project / "solvers" / "dangling.py").symlink_to(project / "nowhere.py")
+    code, _, err = run(capsys, "analyze", "solvers/dangling.py")
+    assert code == 2 and err.count("dangling.py") == 1

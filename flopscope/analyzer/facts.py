@@ -193,12 +193,13 @@ class Facts():
                 trips = self.numeric(sympy.sympify(b.trips).xreplace(p))
                 if start is None or trips is None or not start.is_Integer:
                     return None
-                for t in range(max(int(sympy.ceiling(trips)), 0)):
+                count = max(int(sympy.ceiling(trips)), 0)
+                if len(out) + count > limit:  # (before building them: a count sized by the budget is huge)
+                    return None
+                for t in range(count):
                     q = dict(p)
                     q[b.var] = sympy.Integer(int(start) + int(b.step) * t)
                     out.append(q)
-                if len(out) > limit:
-                    return None
             points = out
         return points
 

@@ -20,7 +20,9 @@ def fmt(expr: Any, style: str = "text") -> str:
     sorting would make slow, in SymPy's own order); another style: see ``formula``."""
     expr = sympy.sympify(expr)
     if style != "text":
-        return formula(expr, style)
+        shown = formula(expr, style)
+        if "\n" not in shown:
+            return shown  # (a formula with no one-line form keeps its text form in a report's line)
     return sympy.sstr(expr, order="none" if len(expr.args) > BIG_FORMULA else "lex")
 
 
@@ -199,7 +201,8 @@ def error_json(path: str, message: str, line: int | None = None, col: int | None
         "symbols": {},
         "sites": [],
         "budgets": [],
-        "diagnostics": [{"line": line or 0, "col": col or 0, "code": code, "severity": "error", "message": message}],
+        "diagnostics": [{"path": path, "line": line or 0, "col": col or 0, "end_line": 0, "end_col": 0, "code": code,
+                         "severity": "error", "message": message}],
         "exit_code": 2,
     }
 

@@ -3,10 +3,11 @@
 A code is selected when it starts with one of the ``select`` prefixes (all codes when
 there are none) and with none of the ``ignore`` prefixes: ``FS1`` is every FS1xx code.
 A comment ``# flopscope: ignore[FS105]`` (several codes: ``[FS105, FS116]``) on a line
-drops those diagnostics there, and a bare ``# flopscope: ignore`` drops all of them; a
-diagnostic of a statement that spans lines may carry the comment on any of its lines.
-Usage and syntax errors (FS000, FS001, FS999) are always shown: they are not findings
-about the solver. A dropped diagnostic has no say in the exit code.
+drops those diagnostics there, and a bare ``# flopscope: ignore`` drops all of them; on
+a statement that spans lines the comment may be on any of its lines. Usage and syntax
+errors (FS000, FS001, FS999) are always shown: they are not findings about the solver.
+A dropped diagnostic is not reported and its severity does not count toward the exit
+code; an unknown total or a budget predicted to be exceeded still exits 1.
 """
 
 from __future__ import annotations
@@ -47,23 +48,37 @@ def selected(code: str, select: list, ignore: list) -> bool:
 
 
 def suppressions(source: str) -> dict:
-    """line -> the codes its ``# flopscope: ignore[...]`` comment names (None: every code)."""
+    """line -> the codes its ``# flopscope: ignore[...]`` comment names (None: every
+    code), for every line of the logical line (a statement over several lines) that
+    carries the comment."""
     if "flopscope" not in source:
         return {}
     found: dict = {}
+    spans: list = []  # (first, last) line of each logical line
     try:
-        comments = [(tok.start[0], tok.string) for tok in tokenize.generate_tokens(io.StringIO(source).readline)
-                    if tok.type == tokenize.COMMENT]
+        comments = []
+        first = None
+        for tok in tokenize.generate_tokens(io.StringIO(source).readline):
+            if tok.type == tokenize.COMMENT:
+                comments.append((tok.start[0], tok.string))
+            if first is None and tok.type not in (tokenize.NL, tokenize.COMMENT, tokenize.INDENT, tokenize.DEDENT):
+                first = tok.start[0]
+            if tok.type == tokenize.NEWLINE and first is not None:
+                spans.append((first, tok.start[0]))
+                first = None
     except (tokenize.TokenError, SyntaxError, IndentationError):
         comments = [(k, line[line.index("#"):]) for k, line in enumerate(source.splitlines(), 1) if "#" in line]
+    span_of = {line: span for span in spans for line in range(span[0], span[1] + 1) if span[1] > span[0]}
     for line, text in comments:
         match = _COMMENT.search(text)
         if match is None:
             continue
-        if match.group(1) is None:
-            found[line] = None
-        elif found.get(line, set()) is not None:
-            found.setdefault(line, set()).update(c.upper() for c in _CODE.findall(match.group(1).upper()))
+        lines = range(span_of[line][0], span_of[line][1] + 1) if line in span_of else (line,)
+        for at in lines:
+            if match.group(1) is None:
+                found[at] = None
+            elif found.get(at, set()) is not None:
+                found.setdefault(at, set()).update(c.upper() for c in _CODE.findall(match.group(1).upper()))
     return found
 
 
