@@ -349,3 +349,20 @@ def test_a_broken_link_is_named_once(capsys, project):
     (project / "solvers" / "dangling.py").symlink_to(project / "nowhere.py")
     code, _, err = run(capsys, "analyze", "solvers/dangling.py")
     assert code == 2 and err.count("dangling.py") == 1
+
+
+def test_what_runs_whatever_the_data_can_prove_an_overrun(capsys, tmp_path):
+    """An upper bound over the budget proves nothing, but the exact sites outside every
+    branch on data run anyway: when they alone exceed the budget, it is over."""
+    src = tmp_path / "ub.py"
+    src.write_text("import flopscope as flops\nimport flopscope.numpy as fnp\n\n"
+                   "with flops.BudgetContext(flop_budget=1000):\n    A = fnp.ones((1000, 1000))\n"
+                   "    v = A @ fnp.ones((1000,))\n    if fnp.sum(v) > 0:\n        v = v * 2\n")
+    code, out, _ = run(capsys, "analyze", src, "--no-config")
+    assert code == 1
+    assert ("predicted 1,002,001 of 1,000 (100200.1%), headroom -1,001,001: OVER BUDGET (at least 1,001,001 run "
+            "whatever the data)  (upper bound)") in out
+    within = tmp_path / "ok.py"
+    within.write_text(src.read_text().replace("flop_budget=1000", "flop_budget=1_001_500"))
+    code, out, _ = run(capsys, "analyze", within, "--no-config")
+    assert code == 0 and "not decided (the prediction is an upper bound)" in out

@@ -600,6 +600,9 @@ def violations(analysis, measured) -> tuple[list[str], list[str]]:
         problems.append(f"total: predicted {value} (exact), measured {total}")
     elif label == BOUND and total > value:
         problems.append(f"total: predicted {value} (upper bound), measured {total}")
+    certain = analysis.extra.get("certain_value")  # what runs whatever the data: a lower bound
+    if certain is not None and certain > total:
+        problems.append(f"total: at least {certain} said to run whatever the data, measured {total}")
     predicted: dict = {}
     for s in analysis.sites:
         row = predicted.setdefault((s.line, s.col), {"ops": [], "value": 0, "label": EXACT, "region": s.region})

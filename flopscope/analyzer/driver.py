@@ -165,8 +165,11 @@ def analyze_source(source: str, path: str = "<source>", shapes: list[str] | None
         within = None if result.value is None or label == UNKNOWN else result.value <= budget_value
         if within is False and label == BOUND:
             within = None
+        certain = result.extra.get("certain_value") if within is None else None
+        if certain is not None and certain > budget_value:
+            within = False  # what runs whatever the data is already over
         result.budgets.append(BudgetCheck(0, 0, sympy.Integer(budget_value), result.total, result.value, within, label,
-                                          None, "--budget", None, budget_value))
+                                          None, "--budget", None, budget_value, certain))
     return result
 
 

@@ -129,6 +129,8 @@ def text(a: Analysis, formula: str = "text") -> str:
         else:
             head = limit - b.value
             status = "within budget" if b.within else "OVER BUDGET"
+            if not b.within and b.label != EXACT and b.certain is not None:
+                status += f" (at least {b.certain:,} run whatever the data)"
             lines.append(
                 f"budget {where}{name}: predicted {num(b.value)} of {num(limit)} "
                 f"({100.0 * b.value / max(limit, 1):.1f}%), headroom {head:,}: {status}{_lab(b.label)}"

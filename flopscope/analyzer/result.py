@@ -68,6 +68,7 @@ class BudgetCheck:
     kind: str
     function: str | None
     limit: int | None = None  # the budget's value at the given sizes
+    certain: int | None = None  # what runs whatever the data (exact sites outside bound regions)
 
 
 @dataclass
@@ -315,6 +316,12 @@ def summarise(analyzer, path: str, entry: str | None) -> Analysis:
             total = expand(sympy.Add(*[e.total for e in evs]))
             ns_rows.append(Subtotal(ns or "(no namespace)", total, value_of(evs, total), _label_of(evs, data)))
 
+    def certain_of(evs):
+        """The FLOPs that run whatever the data: the exact sites outside every bound region
+        (a lower bound of the cost, where the total is a bound or unknown)."""
+        sure = [e for e in evs if e.region is None and _label_of([e], data) == EXACT]
+        return value_of(sure, expand(sympy.Add(*[e.total for e in sure]))) if sure else 0
+
     budget_rows = []
     for b in analyzer.budgets:
         evs = [e for e in charges if b.ident in e.budgets]
@@ -327,8 +334,13 @@ def summarise(analyzer, path: str, entry: str | None) -> Analysis:
             within = value <= limit
             if not within and label == BOUND:
                 within = None  # an upper bound over the limit does not prove an overrun
+        certain = None
+        if within is None and limit is not None:
+            certain = certain_of(evs)
+            if certain is not None and certain > limit:
+                within = False  # what runs whatever the data is already over
         budget_rows.append(BudgetCheck(b.line, b.col, b.flop_budget, total, value, within, label, b.namespace, b.kind,
-                                       b.function, limit))
+                                       b.function, limit, certain))
 
     total = expand(sympy.Add(*[e.total for e in charges]))
     label = _label_of(charges, data)
@@ -337,6 +349,7 @@ def summarise(analyzer, path: str, entry: str | None) -> Analysis:
     known_value = value_of([e for e in charges if not sympy.sympify(e.total).free_symbols & unknown_syms],
                            total.xreplace({s: 0 for s in unknown_syms})) if unknown_syms else value
     diagnostics = sorted(analyzer.diagnostics.values(), key=lambda d: (d.line, d.col, d.code))
+    certain_total = value if label == EXACT else certain_of(charges)
     setup = None
     setup_charges = [e for e in getattr(analyzer, "setup_events", []) if e.kind == "charge"]
     if getattr(analyzer, "setup_events", None) is not None and getattr(analyzer, "contract_ran", False):
@@ -364,5 +377,6 @@ def summarise(analyzer, path: str, entry: str | None) -> Analysis:
         data_sizes.append((x, analyzer.data_reasons.get(x, ""), bound, worst_value(bound) if bound is not None else None))
     return Analysis(path, dict(analyzer.values), site_rows, func_rows, ns_rows, budget_rows, total, value, label,
                     diagnostics, known_value, entry, {"index_symbols": set(analyzer.index_symbols),
-                                                               "unknown_causes": dict(analyzer.unknown_causes)}, setup,
+                                                               "unknown_causes": dict(analyzer.unknown_causes),
+                                                               "certain_value": certain_total}, setup,
                     getattr(analyzer, "stop", None), definitions, data_sizes)
