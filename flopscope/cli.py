@@ -448,6 +448,8 @@ def _run_program_command(name: str, args, compute, render_text, render_json) -> 
     try:
         _write_report(name, args, results, stream, render_text, render_json, dumps)
         stream.flush()
+    except BrokenPipeError:
+        raise  # the reader left (| head): main ends quietly
     except OSError as err:
         _quiet_stdout()
         print(f"flopscope {name}: error: cannot write the report ({err.strerror or err})", file=sys.stderr)
