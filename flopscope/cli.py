@@ -404,7 +404,7 @@ def _run_program_command(name: str, args, compute, render_text, render_json) -> 
     from flopscope import config as configuration
     from flopscope.analyzer.render import dumps, error_json
     from flopscope.analyzer import UsageError
-    from flopscope.analyzer.argspec import parse_shapes
+    from flopscope.analyzer.argspec import parse_budget, parse_shapes
     from flopscope.analyzer.suppress import BadCode, check_codes
 
     as_json = args.format == "json"
@@ -419,13 +419,10 @@ def _run_program_command(name: str, args, compute, render_text, render_json) -> 
             select=check_codes(args.select, "--select"), ignore=check_codes(args.ignore, "--ignore"),
             timeout=args.timeout, max_memory=args.max_memory), list(args.exclude), getattr(args, "seed", None))
         if args.budget is not None:
-            _flops(str(args.budget).replace("_", ""))
+            parse_budget(args.budget)  # (once, not once a file)
         files = batch.discover(args.paths, config, settings.exclude)
         if args.format == "html" and len(files) != 1:
             raise batch.UsageProblem("--format html writes one page for one file: name one file")
-    except argparse.ArgumentTypeError:
-        return _fail(f"flopscope {name}: error: --budget: expected a positive integer number of FLOPs, got "
-                     f"{args.budget!r}", " ".join(args.paths), as_json, code="FS000", dumps=dumps, error_json=error_json)
     except (configuration.ConfigError, BadCode, batch.UsageProblem, UsageError) as err:
         return _fail(f"flopscope {name}: error: {err}", " ".join(args.paths), as_json, code="FS000", dumps=dumps,
                      error_json=error_json)

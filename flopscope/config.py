@@ -36,7 +36,6 @@ CONFIG_FILE = "pyproject.toml"
 _RUN_KEYS = {"shapes", "contract", "entry", "args", "budget", "select", "ignore", "timeout", "max-memory"}
 _TOP_KEYS = _RUN_KEYS | {"exclude", "per-file"}
 _CONTRACTS = ("estimator", "none")
-_SHAPE = re.compile(r"[A-Za-z_]\w*(?:\s*=\s*[+]?(?:\d[\d_]*\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)?")
 
 
 class ConfigError(Exception):
@@ -243,22 +242,19 @@ def _run_options(path: Path, where: str, table: dict) -> RunOptions:
     budget = table.get("budget")
     if budget is not None and (isinstance(budget, bool) or not isinstance(budget, (int, float, str))):
         raise ConfigError(f"{path}: {where}: budget must be a number of FLOPs (a number or a string such as '1e9')")
+    # checked here, by the parsers of the command line's own options, so that an error
+    # names this file and key rather than an option nobody typed
+    from flopscope.analyzer.argspec import UsageError, parse_budget, parse_shapes, split_arg
+
     shapes = _strings(path, "shapes", table, where)
-    for spec in shapes:
-        for part in filter(None, (p.strip() for p in spec.split(","))):
-            if not _SHAPE.fullmatch(part):
-                raise ConfigError(f"{path}: {where}: shapes: {part!r} is not NAME or NAME=NUMBER")
-    if budget is not None:
-        try:
-            ok = float(str(budget).replace("_", "")) > 0 and float(str(budget)) != float("inf")
-        except ValueError:
-            ok = False
-        if not ok:
-            raise ConfigError(f"{path}: {where}: budget = {budget!r}: expected a positive number of FLOPs")
     args = _strings(path, "args", table, where)
-    for arg in args:
-        if not re.fullmatch(r"\s*[A-Za-z_]\w*\s*=.+", arg, re.S):
-            raise ConfigError(f"{path}: {where}: args: {arg!r} is not NAME=EXPR")
+    for key, check in (("shapes", lambda: parse_shapes(shapes)),
+                       ("budget", lambda: budget is None or parse_budget(budget)),
+                       ("args", lambda: [split_arg(a) for a in args])):
+        try:
+            check()
+        except UsageError as err:
+            raise ConfigError(f"{path}: {where}: {key}: {str(err).split(': ', 1)[-1]}") from None
     return RunOptions(
         shapes=shapes,
         contract=contract,

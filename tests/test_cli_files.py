@@ -251,15 +251,23 @@ def test_a_closed_pipe_ends_quietly(tmp_path):
 def test_a_budget_sized_loop_costs_the_same_to_analyze_at_any_budget(capsys, monkeypatch):
     """The sample count of examples/contract/budget_mc.py comes from B; a while loop over
     chunks is summed in closed form, so a huge B is no more work (it once enumerated
-    every chunk before giving up)."""
+    every chunk before giving up): the same formula, exact, its value at the new n."""
+    from flopscope.costs.symbolic import parse_formula
+
     monkeypatch.chdir(ROOT / "examples" / "contract")
-    code, out, _ = run(capsys, "analyze", "budget_mc.py", "--shapes", "B=1e16", "--format", "json", "--timeout", "60")
-    data = json.loads(out)
-    assert data["stopped"] is None and data["total"]["label"] == "exact"
-    w, L, B = 256, 32, 10**16
-    n = int(0.5 * B) // (w + L * (w * w + 3 * w))
-    want = L * n * w * w + 2 * L * n * w + L * w * -(-n // 256) + L * w + n * w
-    assert data["total"]["value"] == want
+    reports = []
+    for budget in ("2.72e11", "1e16"):
+        code, out, _ = run(capsys, "analyze", "budget_mc.py", "--shapes", f"B={budget}", "--format", "json",
+                           "--timeout", "60")
+        reports.append(json.loads(out))
+    contest, huge = reports
+    assert huge["stopped"] is None and huge["total"]["label"] == "exact"
+    assert huge["total"]["formula"] == contest["total"]["formula"]
+    n = next(d["value"] for d in huge["definitions"] if d["name"] == "n")
+    assert n == 10**16 // (2 * (32 * (256**2 + 3 * 256) + 256))  # the solver's own sample count, at B=1e16
+    formula = parse_formula(huge["total"]["formula"])
+    values = {str(s): v for s, v in {**huge["symbols"], "n": n}.items()}
+    assert huge["total"]["value"] == int(formula.subs({s: values[str(s)] for s in formula.free_symbols}))
 
 
 # ---------------------------------------------------------------------- review findings
@@ -314,9 +322,9 @@ def test_a_folder_glob_covers_its_files():
 
 
 @pytest.mark.parametrize("body,message", [
-    ('shapes = ["n=abc"]', "shapes: 'n=abc' is not NAME or NAME=NUMBER"),
-    ('budget = "abc"', "budget = 'abc': expected a positive number of FLOPs"),
-    ('args = "x"', "args: 'x' is not NAME=EXPR"),
+    ('shapes = ["n=abc"]', "shapes: cannot read 'n=abc'"),
+    ('budget = "abc"', "budget: expected a positive integer number of FLOPs, got 'abc'"),
+    ('args = "x"', "args: expected NAME=EXPRESSION, got 'x'"),
 ])
 def test_bad_values_are_blamed_on_the_configuration(capsys, project, body, message):
     (project / "pyproject.toml").write_text("[tool.flopscope]\n" + body + "\n")

@@ -50,6 +50,18 @@ def _size_value(name: str, text: str) -> int:
     return int(value)
 
 
+def parse_budget(text) -> int:
+    """``--budget`` (and the configuration's ``budget``): a positive number of FLOPs,
+    also written 2.72e11 or 1_000_000."""
+    try:
+        value = int(float(str(text).replace("_", "")))
+        if value <= 0 or str(text).strip().lower() in ("nan", "inf", "+inf"):
+            raise ValueError
+    except (ValueError, OverflowError):
+        raise UsageError(f"--budget: expected a positive integer number of FLOPs, got {text!r}") from None
+    return value
+
+
 def split_arg(text: str) -> tuple[str, str]:
     name, sep, expr = text.partition("=")
     name = name.strip()

@@ -25,7 +25,7 @@ import os
 import libcst as cst
 import sympy
 
-from flopscope.analyzer.argspec import ArgEvaluator, UsageError, parse_shapes, split_arg
+from flopscope.analyzer.argspec import ArgEvaluator, UsageError, parse_budget, parse_shapes, split_arg
 from flopscope.analyzer.limits import DEFAULT_MAX_MEMORY_MB, DEFAULT_TIMEOUT_S, AnalysisStopped, Progress, run_within_limits
 from flopscope.analyzer.model import BOUND, UNKNOWN, BudgetInfo
 from flopscope.analyzer.record import RaiseSignal, ReturnSignal
@@ -115,14 +115,7 @@ def analyze_source(source: str, path: str = "<source>", shapes: list[str] | None
         arg_values[name] = evaluator.evaluate(name, expr)
     if arg_values and entry is None:
         raise UsageError("--arg gives arguments to --entry; name the function to analyze with --entry NAME")
-    budget_value = None
-    if budget is not None:
-        try:
-            budget_value = int(float(str(budget).replace("_", "")))
-            if budget_value <= 0 or str(budget).lower() in ("nan", "inf"):
-                raise ValueError
-        except (ValueError, OverflowError):
-            raise UsageError(f"--budget: expected a positive integer number of FLOPs, got {budget!r}") from None
+    budget_value = None if budget is None else parse_budget(budget)
 
     progress = Progress(path=path)
     analyzer.progress = progress
